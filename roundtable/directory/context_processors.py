@@ -1,0 +1,62 @@
+"""The page shell's context: acting team and the navigation a user's capabilities allow.
+
+Resolved once per request from what the middleware already loaded; it adds no queries of its own
+beyond the user's capabilities, which are cached on the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from roundtable.directory import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    description: str = ""
+    active: bool = False
+
+
+def _navigation(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    items: list[tuple[str, str, str]] = [(_("Home"), reverse("home"), "")]
+    if permissions.is_organisation_admin(user):
+        items.append(
+            (
+                _("Manage organisation"),
+                reverse("directory:organisation_admin"),
+                _("invite and deactivate users, manage teams and roles"),
+            )
+        )
+    if permissions.is_auditor(user):
+        items.append((_("Audit log"), reverse("audit:event_list"), _("search and export the audit log")))
+    if permissions.is_system_admin(user):
+        items.append(
+            (_("System administration"), reverse("admin:index"), _("the Django admin, for system administrators"))
+        )
+    path = request.path
+    return [
+        NavItem(text, href, description, active=(href == path if href == "/" else path.startswith(href)))
+        for text, href, description in items
+    ]
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """Adds ``shell`` (acting team, whether the user can switch, navigation) to every template."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"shell": None}
+    return {
+        "shell": {
+            "acting_team": getattr(request, "acting_team", None),
+            "can_switch_team": len(getattr(request, "teams", ())) > 1,
+            "navigation": _navigation(request),
+        }
+    }
