@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from roundtable.directory import permissions, services
+from roundtable.directory import permissions
+from roundtable.directory.services import acting
 from roundtable.directory.forms import SwitchTeamForm
 from roundtable.directory.models import User
 
@@ -23,7 +24,7 @@ def switch_team(request: HttpRequest) -> HttpResponse:
     """Choose which of one's teams to act as; the choice is audited."""
     form = SwitchTeamForm(request.POST or None, teams=request.teams)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
-        services.acting_team_switch(request=request, team=form.cleaned_data["team"])
+        acting.acting_team_switch(request=request, team=form.cleaned_data["team"])
         return redirect("home")
     return render(request, "directory/switch_team.html", {"form": form})
 

@@ -1,4 +1,4 @@
-"""Every write to the directory, each in one transaction with its audit event."""
+"""Switching the team a user acts as."""
 
 from __future__ import annotations
 
