@@ -36,14 +36,22 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
             )
         )
     if permissions.is_auditor(user):
-        items.append((_("Audit log"), reverse("audit:event_list"), _("search and export the audit log")))
+        items.append(
+            (_("Audit log"), reverse("audit:event_list"), _("search and export the audit log"))
+        )
     if permissions.is_system_admin(user):
         items.append(
-            (_("System administration"), reverse("admin:index"), _("the Django admin, for system administrators"))
+            (
+                _("System administration"),
+                reverse("admin:index"),
+                _("the Django admin, for system administrators"),
+            )
         )
     path = request.path
     return [
-        NavItem(text, href, description, active=(href == path if href == "/" else path.startswith(href)))
+        NavItem(
+            text, href, description, active=(href == path if href == "/" else path.startswith(href))
+        )
         for text, href, description in items
     ]
 
