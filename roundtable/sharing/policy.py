@@ -1,0 +1,218 @@
+"""THE access policy: the only place that decides who sees which sections of which record.
+
+Every read of personal data (pages, API, search, exports, dashboards, background jobs) asks one of
+``sections``, ``can`` or ``visible``. The answer comes from the access table (``AccessEntry``) that
+the sharing services keep current, so a decision is one indexed query and a list never scans what
+a user can see. This module must never write, and nothing outside it may read ``AccessEntry`` to
+decide access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from roundtable.sharing.models import (
+    AccessEntry,
+    AccessLevel,
+    PrincipalKind,
+    Visibility,
+)
+from roundtable.sharing.sections import Section, from_mask
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Record(Protocol):
+    """What the policy needs to know about a record; every records model provides it."""
+
+    record_kind: int
+    pk: Any
+    owning_team_id: int
+    owning_organisation_id: int
+    visibility: str
+
+    @property
+    def access_level(self) -> str: ...
+
+
+class Action:
+    """What a viewer may try to do with a record."""
+
+    SEE_SIGNPOST = "see_signpost"
+    VIEW = "view"
+    EDIT = "edit"
+    SHARE = "share"
+    MANAGE_ACCESS = "manage_access"
+    REQUEST_ACCESS = "request_access"
+    BREAK_GLASS = "break_glass"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, resolved once per request or task: the user, their acting team and role."""
+
+    user_id: int | None
+    team_id: int | None
+    organisation_id: int | None
+    partnership_id: int | None = None
+    is_team_manager: bool = False
+    _cache: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def principal_filter(self) -> Q:
+        """Rows of the access table that belong to this viewer's team or organisation."""
+        condition = Q(pk__in=[])
+        if self.team_id is not None:
+            condition |= Q(principal_kind=PrincipalKind.TEAM, principal_id=self.team_id)
+        if self.organisation_id is not None:
+            condition |= Q(
+                principal_kind=PrincipalKind.ORGANISATION, principal_id=self.organisation_id
+            )
+        return condition
+
+    @property
+    def principals(self) -> list[tuple[int, int]]:
+        result: list[tuple[int, int]] = []
+        if self.team_id is not None:
+            result.append((PrincipalKind.TEAM, self.team_id))
+        if self.organisation_id is not None:
+            result.append((PrincipalKind.ORGANISATION, self.organisation_id))
+        return result
+
+
+NOBODY = Viewer(user_id=None, team_id=None, organisation_id=None)
+
+
+def viewer_for_user(user: Any, team: Any = None, role: str | None = None) -> Viewer:
+    """A viewer for a user acting as one of their teams (background tasks, the API, tests)."""
+    if user is None or not getattr(user, "is_active", False):
+        return NOBODY
+    if team is None:
+        membership = (
+            user.memberships.filter(team__is_active=True)
+            .select_related("team__organisation")
+            .order_by("team__name")
+            .first()
+        )
+        if membership is None:
+            return Viewer(user_id=user.pk, team_id=None, organisation_id=None)
+        team, role = membership.team, membership.role
+    elif role is None:
+        role = user.memberships.filter(team=team).values_list("role", flat=True).first()
+        if role is None:
+            return Viewer(user_id=user.pk, team_id=None, organisation_id=None)
+    return Viewer(
+        user_id=user.pk,
+        team_id=team.pk,
+        organisation_id=team.organisation_id,
+        partnership_id=team.organisation.partnership_id,
+        is_team_manager=role == "team_manager",
+    )
+
+
+def viewer_for(request: HttpRequest) -> Viewer:
+    """The request's viewer, built from what ActingTeamMiddleware already loaded; cached."""
+    cached: Viewer | None = getattr(request, "_viewer", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    team = getattr(request, "acting_team", None)
+    if not user.is_authenticated or team is None:
+        viewer = Viewer(
+            user_id=user.pk if user.is_authenticated else None, team_id=None, organisation_id=None
+        )
+    else:
+        viewer = Viewer(
+            user_id=user.pk,
+            team_id=team.pk,
+            organisation_id=team.organisation_id,
+            partnership_id=team.organisation.partnership_id,
+            is_team_manager=getattr(request, "acting_role", None) == "team_manager",
+        )
+    request._viewer = viewer  # type: ignore[attr-defined]
+    return viewer
+
+
+def _live() -> Q:
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+
+
+def section_mask(viewer: Viewer, record: Record) -> int:
+    """The bitmask of sections the viewer may see (0: none, signpost at most)."""
+    key = (int(record.record_kind), int(record.pk))
+    if key in viewer._cache:
+        return viewer._cache[key]
+    mask = 0
+    if viewer.principals:
+        for value in AccessEntry.objects.filter(
+            viewer.principal_filter, _live(), record_kind=record.record_kind, record_id=record.pk
+        ).values_list("sections", flat=True):
+            mask |= value
+    viewer._cache[key] = mask
+    return mask
+
+
+def sections(viewer: Viewer, record: Record) -> frozenset[Section]:
+    """The sections of this record the viewer may see."""
+    return from_mask(section_mask(viewer, record), int(record.record_kind))
+
+
+def is_owner(viewer: Viewer, record: Record) -> bool:
+    return viewer.team_id is not None and viewer.team_id == record.owning_team_id
+
+
+def can(viewer: Viewer, action: str, record: Record, section: str | None = None) -> bool:
+    """May the viewer do ``action`` (to ``section``, where it matters) with this record?"""
+    if viewer.user_id is None or viewer.team_id is None:
+        return False
+    mask_sections = sections(viewer, record)
+    if action == Action.SEE_SIGNPOST:
+        return bool(mask_sections) or record.visibility != Visibility.HIDDEN
+    if action == Action.VIEW:
+        return section in mask_sections if section else bool(mask_sections)
+    if action in (Action.EDIT, Action.SHARE):
+        return is_owner(viewer, record)
+    if action == Action.MANAGE_ACCESS:
+        return is_owner(viewer, record) and viewer.is_team_manager
+    if action == Action.REQUEST_ACCESS:
+        sees_signpost = bool(mask_sections) or record.visibility != Visibility.HIDDEN
+        return sees_signpost and not is_owner(viewer, record)
+    if action == Action.BREAK_GLASS:
+        return (
+            record.visibility != Visibility.HIDDEN
+            and not is_owner(viewer, record)
+            and record.access_level != AccessLevel.CLOSED
+        )
+    raise ValueError(f"Unknown policy action {action!r}")
+
+
+def visible(viewer: Viewer, queryset: QuerySet[M], *, section: str | None = None) -> QuerySet[M]:
+    """Only the records of ``queryset`` the viewer may open (any section, or the one named)."""
+    model = queryset.model
+    kind = int(model.record_kind)  # type: ignore[attr-defined]
+    if not viewer.principals:
+        return queryset.none()
+    rows = AccessEntry.objects.filter(viewer.principal_filter, _live(), record_kind=kind)
+    if section is not None:
+        from roundtable.sharing.sections import BIT
+
+        rows = rows.annotate(_bit=models.F("sections").bitand(BIT[section])).filter(_bit__gt=0)
+    return queryset.filter(pk__in=rows.values("record_id"))
+
+
+def signpost_visible(viewer: Viewer, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Records whose signpost the viewer may see: everything not hidden, and hidden ones shared."""
+    if not viewer.principals:
+        return queryset.none()
+    model = queryset.model
+    kind = int(model.record_kind)  # type: ignore[attr-defined]
+    shared = AccessEntry.objects.filter(viewer.principal_filter, _live(), record_kind=kind).values(
+        "record_id"
+    )
+    return queryset.filter(~Q(visibility=Visibility.HIDDEN) | Q(pk__in=shared))

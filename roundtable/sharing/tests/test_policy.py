@@ -1,0 +1,243 @@
+"""The policy's core decisions, on real records written through the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from roundtable.audit.models import Action, AuditEvent
+from roundtable.records.models import Profile
+from roundtable.sharing import policy
+from roundtable.sharing.access import actual_rows, expected_rows
+from roundtable.sharing.models import Visibility
+from roundtable.sharing.policy import Action as Do
+from roundtable.sharing.sections import RecordKind, Section
+from roundtable.sharing.services import grant_create, grant_revoke, record_set_visibility
+from roundtable.sharing.tests.factories import agreement_between, profile_for
+
+
+def viewer(user):
+    return policy.viewer_for_user(user)
+
+
+@pytest.fixture
+def jordan(personas):
+    alice = personas.alice
+    return profile_for(alice, alice.memberships.get().team)
+
+
+def test_owner_team_sees_every_section(personas, jordan):
+    assert policy.sections(viewer(personas.alice), jordan) == frozenset(
+        {
+            Section.IDENTITY,
+            Section.CONTACT,
+            Section.SENSITIVE,
+            Section.WARNINGS,
+            Section.RELATIONSHIPS,
+            Section.DIARY,
+            Section.DOCUMENTS,
+            Section.RISK,
+            Section.OFFENDING,
+        }
+    )
+
+
+def test_colleague_in_owning_organisation_sees_identity_and_warnings_only(personas, jordan):
+    assert policy.sections(viewer(personas.bob), jordan) == {Section.IDENTITY, Section.WARNINGS}
+
+
+def test_partner_without_grant_sees_signpost_only(personas, jordan):
+    carol = viewer(personas.carol)
+    assert policy.sections(carol, jordan) == frozenset()
+    assert policy.can(carol, Do.SEE_SIGNPOST, jordan)
+    assert not policy.can(carol, Do.VIEW, jordan)
+    assert policy.can(carol, Do.REQUEST_ACCESS, jordan)
+
+
+def test_grant_gives_exactly_the_granted_sections_and_revoking_takes_them_away(personas, jordan):
+    agreement = agreement_between(personas.alice.organisation, personas.carol.organisation)
+    carol_team = personas.carol.memberships.get().team
+
+    grant = grant_create(
+        actor=personas.alice,
+        record=jordan,
+        agreement=agreement,
+        team=carol_team,
+        sections=[Section.IDENTITY, Section.DIARY],
+    )
+
+    assert policy.sections(viewer(personas.carol), jordan) == {Section.IDENTITY, Section.DIARY}
+    assert AuditEvent.objects.filter(action=Action.SHARE, target_id=str(jordan.code)).exists()
+    grant_revoke(actor=personas.alice, grant=grant, record=jordan)
+    assert policy.sections(viewer(personas.carol), jordan) == frozenset()
+
+
+def test_grant_expires_on_time_without_any_rewrite(personas, jordan):
+    agreement = agreement_between(personas.alice.organisation, personas.carol.organisation)
+    carol_team = personas.carol.memberships.get().team
+    grant_create(
+        actor=personas.alice,
+        record=jordan,
+        agreement=agreement,
+        team=carol_team,
+        sections=[Section.IDENTITY],
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        assert policy.sections(viewer(personas.carol), jordan) == {Section.IDENTITY}
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert policy.sections(viewer(personas.carol), jordan) == frozenset()
+
+
+def test_grant_without_an_agreement_covering_the_recipient_is_refused_and_writes_nothing(
+    personas, jordan
+):
+    agreement = agreement_between(personas.alice.organisation, reference="ISA-POLICE-ONLY")
+    carol_team = personas.carol.memberships.get().team
+
+    with pytest.raises(ValidationError, match="is not a party to agreement ISA-POLICE-ONLY"):
+        grant_create(
+            actor=personas.alice,
+            record=jordan,
+            agreement=agreement,
+            team=carol_team,
+            sections=[Section.IDENTITY],
+        )
+
+    assert policy.sections(viewer(personas.carol), jordan) == frozenset()
+    assert not AuditEvent.objects.filter(action=Action.SHARE).exists()
+
+
+def test_grant_beyond_the_agreements_sections_is_refused(personas, jordan):
+    from roundtable.sharing.sections import to_mask
+
+    agreement = agreement_between(
+        personas.alice.organisation,
+        personas.carol.organisation,
+        max_sections=to_mask([Section.IDENTITY]),
+    )
+    carol_team = personas.carol.memberships.get().team
+
+    with pytest.raises(ValidationError, match=r"does not allow .* to receive: Sensitive"):
+        grant_create(
+            actor=personas.alice,
+            record=jordan,
+            agreement=agreement,
+            team=carol_team,
+            sections=[Section.SENSITIVE],
+        )
+
+
+def test_ended_agreement_cannot_carry_a_new_share(personas, jordan):
+    today = timezone.localdate()
+    agreement = agreement_between(
+        personas.alice.organisation,
+        personas.carol.organisation,
+        starts_on=today - timedelta(days=400),
+        ends_on=today - timedelta(days=1),
+    )
+    carol_team = personas.carol.memberships.get().team
+
+    with pytest.raises(ValidationError, match="is not in force today"):
+        grant_create(
+            actor=personas.alice,
+            record=jordan,
+            agreement=agreement,
+            team=carol_team,
+            sections=[Section.IDENTITY],
+        )
+
+
+def test_hidden_record_is_invisible_to_outsiders_even_as_a_signpost(personas, jordan):
+    record_set_visibility(
+        actor=personas.alice,
+        record=jordan,
+        visibility=Visibility.HIDDEN,
+        expected_version=jordan.version,
+        reason="Protected witness",
+    )
+
+    carol = viewer(personas.carol)
+    assert not policy.can(carol, Do.SEE_SIGNPOST, jordan)
+    assert not policy.signpost_visible(carol, Profile.objects.all()).exists()
+    assert policy.visible(viewer(personas.alice), Profile.objects.all()).get() == jordan
+    # Hidden also withdraws the owning organisation's default view.
+    assert policy.sections(viewer(personas.bob), jordan) == frozenset()
+
+
+def test_restricted_record_shows_signpost_only_but_keeps_explicit_grants(personas, jordan):
+    agreement = agreement_between(personas.alice.organisation, personas.carol.organisation)
+    carol_team = personas.carol.memberships.get().team
+    grant_create(
+        actor=personas.alice,
+        record=jordan,
+        agreement=agreement,
+        team=carol_team,
+        sections=[Section.IDENTITY],
+    )
+
+    record_set_visibility(
+        actor=personas.alice,
+        record=jordan,
+        visibility=Visibility.RESTRICTED,
+        expected_version=jordan.version,
+        reason="Risk of disclosure",
+    )
+
+    assert policy.sections(viewer(personas.bob), jordan) == frozenset()
+    assert policy.can(viewer(personas.bob), Do.SEE_SIGNPOST, jordan)
+    assert policy.sections(viewer(personas.carol), jordan) == {Section.IDENTITY}
+
+
+def test_stale_visibility_change_is_refused(personas, jordan):
+    with pytest.raises(ValidationError, match="Someone else changed this record"):
+        record_set_visibility(
+            actor=personas.alice,
+            record=jordan,
+            visibility=Visibility.RESTRICTED,
+            expected_version=jordan.version + 1,
+            reason="x",
+        )
+
+
+def test_user_of_another_partnership_sees_nothing_without_grant(personas, jordan):
+    dave = viewer(personas.dave)
+    assert policy.sections(dave, jordan) == frozenset()
+    assert policy.visible(dave, Profile.objects.all()).count() == 0
+
+
+def test_access_table_equals_a_from_scratch_recomputation_after_changes(personas, jordan):
+    agreement = agreement_between(personas.alice.organisation, personas.carol.organisation)
+    carol_team = personas.carol.memberships.get().team
+    grant = grant_create(
+        actor=personas.alice,
+        record=jordan,
+        agreement=agreement,
+        team=carol_team,
+        sections=[Section.DIARY],
+    )
+    record_set_visibility(
+        actor=personas.alice,
+        record=jordan,
+        visibility=Visibility.RESTRICTED,
+        expected_version=jordan.version,
+        reason="r",
+    )
+    grant_revoke(actor=personas.alice, grant=grant, record=jordan)
+    jordan.refresh_from_db()
+
+    expected = expected_rows(
+        kind=RecordKind.PROFILE,
+        record_id=jordan.pk,
+        team_id=jordan.owning_team_id,
+        organisation_id=jordan.owning_organisation_id,
+        organisation_sections=jordan.organisation_sections(),
+        visibility=jordan.visibility,
+        defaults=jordan.agreement_defaults(),
+    )
+    assert actual_rows(kind=RecordKind.PROFILE, record_id=jordan.pk) == expected
