@@ -178,7 +178,9 @@ class ShareGrant(PublicCodeModel, TimeStampedModel):
     @property
     def principal_id(self) -> int:
         """The id of the team or organisation this grant is to."""
-        principal = self.team_id if self.principal_kind == PrincipalKind.TEAM else self.organisation_id
+        principal = (
+            self.team_id if self.principal_kind == PrincipalKind.TEAM else self.organisation_id
+        )
         if principal is None:  # excluded by the sharing_grant_one_principal constraint
             raise ValueError("A grant must name a team or an organisation.")
         return int(principal)

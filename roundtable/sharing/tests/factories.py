@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from roundtable.directory.models import Organisation, Team, User
-from roundtable.records import services as records_services
 from roundtable.records.models import Case, CaseType, Profile
+from roundtable.records.services import cases as case_services
+from roundtable.records.services import profiles as profile_services
 from roundtable.sharing.models import AgreementParty, LawfulBasis, SharingAgreement
 from roundtable.sharing.sections import SECTIONS_BY_KIND, RecordKind, to_mask
 
@@ -57,7 +58,7 @@ def profile_for(user: User, team: Team, **fields: object) -> Profile:
         "date_of_birth": date(1990, 4, 1),
     }
     values.update(fields)
-    return records_services.profile_create(actor=user, team=team, **values)
+    return profile_services.profile_create(actor=user, team=team, **values)
 
 
 def case_type_for(
@@ -73,4 +74,4 @@ def case_type_for(
 def case_for(
     user: User, team: Team, case_type: CaseType, title: str = "Noise and threats, Test Street"
 ) -> Case:
-    return records_services.case_create(actor=user, team=team, case_type=case_type, title=title)
+    return case_services.case_create(actor=user, team=team, case_type=case_type, title=title)
