@@ -30,7 +30,8 @@ class AuditContext:
     channel: str = "system"  # web, api, task, command, system
 
 
-_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())
+# B039 wants immutable defaults: AuditContext is a frozen dataclass, so sharing one is safe.
+_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039
 
 
 def current() -> AuditContext:

@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from roundtable.audit.models import AuditEvent
 
+# The previous_hash of the first seal: a fixed, well-known value, so the chain has one start.
+GENESIS_HASH = "0" * 64
+
 HASHED_FIELDS = (
     "occurred_at",
     "action",
@@ -67,7 +70,9 @@ def entries_digest(entries: list[list[Any]]) -> str:
     return hashlib.sha256(canonical_json(entries).encode()).hexdigest()
 
 
-def seal_hash(*, previous_hash: str, sealed_at: datetime, digest: str, first: int, last: int) -> str:
+def seal_hash(
+    *, previous_hash: str, sealed_at: datetime, digest: str, first: int, last: int
+) -> str:
     """The hash of one link of the chain."""
     material = f"{previous_hash}|{_canonical_time(sealed_at)}|{first}|{last}|{digest}"
     return hashlib.sha256(material.encode()).hexdigest()

@@ -29,7 +29,7 @@ class AuditContextMiddleware:
         user = request.user if request.user.is_authenticated else None
         team = getattr(request, "acting_team", None)
         context = audit_context.AuditContext(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             team=team,
             organisation=team.organisation if team else getattr(user, "organisation", None),
             ip_address=client_ip(request),

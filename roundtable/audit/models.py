@@ -25,8 +25,9 @@ class Action(models.TextChoices):
     MFA_ENROL = "mfa_enrol", _("Enrolled a second factor")
     MFA_REMOVE = "mfa_remove", _("Removed a second factor")
     MFA_RECOVERY_CODE_USED = "mfa_recovery_code_used", _("Used a recovery code")
-    MFA_RECOVERY_CODES_REGENERATED = "mfa_recovery_codes_regenerated", _(
-        "Regenerated recovery codes"
+    MFA_RECOVERY_CODES_REGENERATED = (
+        "mfa_recovery_codes_regenerated",
+        _("Regenerated recovery codes"),
     )
     PASSWORD_CHANGE = "password_change", _("Changed password")
     PASSWORD_RESET_REQUEST = "password_reset_request", _("Asked for a password reset")
@@ -81,7 +82,11 @@ class AuditEvent(models.Model):
     )
     actor_label = models.CharField(max_length=200, blank=True)
     team = models.ForeignKey(
-        "directory.Team", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+        "directory.Team",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
     )
     team_label = models.CharField(max_length=200, blank=True)
     organisation = models.ForeignKey(
@@ -113,7 +118,9 @@ class AuditEvent(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["actor", "-occurred_at"], name="audit_event_actor_time"),
-            models.Index(fields=["target_type", "target_id", "-occurred_at"], name="audit_event_target"),
+            models.Index(
+                fields=["target_type", "target_id", "-occurred_at"], name="audit_event_target"
+            ),
             models.Index(fields=["action", "-occurred_at"], name="audit_event_action_time"),
             models.Index(fields=["organisation", "-occurred_at"], name="audit_event_org_time"),
         ]

@@ -1,21 +1,25 @@
 """Writing the audit log. Every service in every app calls ``audit_record`` inside its transaction.
 
-This module must never update or delete an event, and never store erased content or a secret:
-``mask_changes`` replaces sensitive keys before anything is written.
+``audit_seal`` adds links to the hash chain; it runs apart from requests (a background task), so
+no request ever queues on the chain's head. This module must never update or delete an event or
+a seal, and never store erased content or a secret: ``mask_changes`` replaces sensitive keys
+before anything is written.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from roundtable.audit import context as audit_context
-from roundtable.audit.hashing import event_hash
-from roundtable.audit.models import Action, AuditEvent, Outcome
+from roundtable.audit.hashing import GENESIS_HASH, entries_digest, event_hash, seal_hash
+from roundtable.audit.models import Action, AuditEvent, AuditSeal, Outcome
 
 SENSITIVE_KEY_PARTS = ("password", "secret", "token", "totp", "recovery", "otp", "key")
 MASK = "***"
@@ -123,3 +127,90 @@ def audit_record(
     event.content_hash = event_hash(event)
     event.save(force_insert=True)
     return event
+
+
+def audit_seal(*, now: datetime | None = None) -> int:
+    """Seal every event older than the seal lag into the hash chain; returns how many it sealed."""
+    now = now or timezone.now()
+    # Events younger than the lag are left for the next run: on PostgreSQL a transaction may hold
+    # a smaller id it has not committed yet, and sealing past it would make it look inserted.
+    cutoff = now - timedelta(seconds=settings.AUDIT_SEAL_LAG_SECONDS)
+    sealed = 0
+    while True:
+        try:
+            count = _seal_next_chunk(now=now, cutoff=cutoff)
+        except IntegrityError:
+            # Another sealer added this link first (previous_hash is unique, so the chain cannot
+            # fork); it carries on from there, and so will the next run of this one.
+            return sealed
+        if count == 0:
+            return sealed
+        sealed += count
+
+
+@transaction.atomic
+def _seal_next_chunk(*, now: datetime, cutoff: datetime) -> int:
+    head = AuditSeal.objects.order_by("-id").first()
+    rows = AuditEvent.objects.filter(id__gt=head.last_event_id if head else 0).order_by("id")
+    entries: list[list[Any]] = []
+    for event_id, content_hash, occurred_at in rows.values_list(
+        "id", "content_hash", "occurred_at"
+    )[: settings.AUDIT_SEAL_MAX_EVENTS]:
+        if occurred_at > cutoff:
+            break  # stop at the first young event, so no older id is ever skipped
+        entries.append([event_id, content_hash])
+    if not entries:
+        return 0
+    previous_hash = head.seal_hash if head else GENESIS_HASH
+    first, last = entries[0][0], entries[-1][0]
+    AuditSeal.objects.create(
+        sealed_at=now,
+        previous=head,
+        first_event_id=first,
+        last_event_id=last,
+        event_count=len(entries),
+        entries=entries,
+        previous_hash=previous_hash,
+        seal_hash=seal_hash(
+            previous_hash=previous_hash,
+            sealed_at=now,
+            digest=entries_digest(entries),
+            first=first,
+            last=last,
+        ),
+    )
+    return len(entries)
+
+
+AUDIT_LOG_TARGET = "audit.auditevent"
+
+
+def audit_log_search(*, purpose: str, terms: Mapping[str, Any], result_count: int) -> AuditEvent:
+    """Record that an auditor searched the audit log, why, with which filters and how many rows."""
+    return audit_record(
+        action=Action.SEARCH,
+        target_type=AUDIT_LOG_TARGET,
+        search_terms={**terms, "purpose": purpose},
+        result_count=result_count,
+    )
+
+
+def audit_log_export(*, purpose: str, terms: Mapping[str, Any], row_count: int) -> AuditEvent:
+    """Record that an auditor exported the audit log, why, with which filters and how many rows."""
+    return audit_record(
+        action=Action.EXPORT,
+        target_type=AUDIT_LOG_TARGET,
+        search_terms={**terms, "purpose": purpose},
+        result_count=row_count,
+        detail={"format": "csv"},
+    )
+
+
+def audit_log_view(*, purpose: str, event: AuditEvent) -> AuditEvent:
+    """Record that an auditor opened one audit event, and why."""
+    return audit_record(
+        action=Action.VIEW,
+        target_type=AUDIT_LOG_TARGET,
+        target_id=str(event.pk),
+        search_terms={"purpose": purpose},
+    )

@@ -1,4 +1,4 @@
-"""Auditor pages."""
+"""Auditor pages: search, one event, CSV export."""
 
 from __future__ import annotations
 
@@ -10,4 +10,6 @@ app_name = "audit"
 
 urlpatterns = [
     path("events/", views.event_list, name="event_list"),
+    path("events/export.csv", views.event_export, name="event_export"),
+    path("events/<int:event_id>/", views.event_detail, name="event_detail"),
 ]

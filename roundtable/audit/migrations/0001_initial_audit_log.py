@@ -6,66 +6,181 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0001_initial_directory'),
+        ("directory", "0001_initial_directory"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('action', models.CharField(choices=[('login', 'Signed in'), ('logout', 'Signed out'), ('login_failed', 'Failed sign-in'), ('lockout', 'Locked out'), ('unlock', 'Lockout cleared'), ('session_expired', 'Session expired'), ('sign_out_everywhere', 'Signed out everywhere'), ('mfa_enrol', 'Enrolled a second factor'), ('mfa_remove', 'Removed a second factor'), ('mfa_recovery_code_used', 'Used a recovery code'), ('mfa_recovery_codes_regenerated', 'Regenerated recovery codes'), ('password_change', 'Changed password'), ('password_reset_request', 'Asked for a password reset'), ('password_reset', 'Reset password'), ('switch_team', 'Switched acting team'), ('view', 'Viewed'), ('search', 'Searched'), ('create', 'Created'), ('update', 'Updated'), ('delete', 'Deleted'), ('deactivate', 'Deactivated'), ('reactivate', 'Reactivated'), ('invite', 'Invited'), ('role_change', 'Changed role'), ('capability_grant', 'Granted capability'), ('capability_revoke', 'Revoked capability'), ('membership_add', 'Added to team'), ('membership_remove', 'Removed from team'), ('share', 'Shared'), ('unshare', 'Unshared'), ('access_request', 'Requested access'), ('access_answer', 'Answered access request'), ('break_glass', 'Broke the glass'), ('transfer', 'Transferred'), ('export', 'Exported'), ('import', 'Imported'), ('merge', 'Merged'), ('erase', 'Erased')], max_length=40)),
-                ('outcome', models.CharField(choices=[('success', 'Succeeded'), ('refused', 'Refused'), ('failed', 'Failed')], default='success', max_length=10)),
-                ('channel', models.CharField(default='web', max_length=10)),
-                ('actor_label', models.CharField(blank=True, max_length=200)),
-                ('team_label', models.CharField(blank=True, max_length=200)),
-                ('organisation_label', models.CharField(blank=True, max_length=200)),
-                ('api_client_id', models.BigIntegerField(blank=True, null=True)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('target_type', models.CharField(blank=True, max_length=60)),
-                ('target_id', models.CharField(blank=True, max_length=64)),
-                ('target_label', models.CharField(blank=True, max_length=200)),
-                ('sections', models.JSONField(blank=True, default=list)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('search_terms', models.JSONField(blank=True, default=dict)),
-                ('result_count', models.IntegerField(blank=True, null=True)),
-                ('recipients', models.JSONField(blank=True, default=list)),
-                ('justification', models.TextField(blank=True)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.organisation')),
-                ('team', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "Signed in"),
+                            ("logout", "Signed out"),
+                            ("login_failed", "Failed sign-in"),
+                            ("lockout", "Locked out"),
+                            ("unlock", "Lockout cleared"),
+                            ("session_expired", "Session expired"),
+                            ("sign_out_everywhere", "Signed out everywhere"),
+                            ("mfa_enrol", "Enrolled a second factor"),
+                            ("mfa_remove", "Removed a second factor"),
+                            ("mfa_recovery_code_used", "Used a recovery code"),
+                            ("mfa_recovery_codes_regenerated", "Regenerated recovery codes"),
+                            ("password_change", "Changed password"),
+                            ("password_reset_request", "Asked for a password reset"),
+                            ("password_reset", "Reset password"),
+                            ("switch_team", "Switched acting team"),
+                            ("view", "Viewed"),
+                            ("search", "Searched"),
+                            ("create", "Created"),
+                            ("update", "Updated"),
+                            ("delete", "Deleted"),
+                            ("deactivate", "Deactivated"),
+                            ("reactivate", "Reactivated"),
+                            ("invite", "Invited"),
+                            ("role_change", "Changed role"),
+                            ("capability_grant", "Granted capability"),
+                            ("capability_revoke", "Revoked capability"),
+                            ("membership_add", "Added to team"),
+                            ("membership_remove", "Removed from team"),
+                            ("share", "Shared"),
+                            ("unshare", "Unshared"),
+                            ("access_request", "Requested access"),
+                            ("access_answer", "Answered access request"),
+                            ("break_glass", "Broke the glass"),
+                            ("transfer", "Transferred"),
+                            ("export", "Exported"),
+                            ("import", "Imported"),
+                            ("merge", "Merged"),
+                            ("erase", "Erased"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("success", "Succeeded"),
+                            ("refused", "Refused"),
+                            ("failed", "Failed"),
+                        ],
+                        default="success",
+                        max_length=10,
+                    ),
+                ),
+                ("channel", models.CharField(default="web", max_length=10)),
+                ("actor_label", models.CharField(blank=True, max_length=200)),
+                ("team_label", models.CharField(blank=True, max_length=200)),
+                ("organisation_label", models.CharField(blank=True, max_length=200)),
+                ("api_client_id", models.BigIntegerField(blank=True, null=True)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("target_type", models.CharField(blank=True, max_length=60)),
+                ("target_id", models.CharField(blank=True, max_length=64)),
+                ("target_label", models.CharField(blank=True, max_length=200)),
+                ("sections", models.JSONField(blank=True, default=list)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("search_terms", models.JSONField(blank=True, default=dict)),
+                ("result_count", models.IntegerField(blank=True, null=True)),
+                ("recipients", models.JSONField(blank=True, default=list)),
+                ("justification", models.TextField(blank=True)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("content_hash", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.organisation",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['actor', '-occurred_at'], name='audit_event_actor_time'), models.Index(fields=['target_type', 'target_id', '-occurred_at'], name='audit_event_target'), models.Index(fields=['action', '-occurred_at'], name='audit_event_action_time'), models.Index(fields=['organisation', '-occurred_at'], name='audit_event_org_time')],
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(fields=["actor", "-occurred_at"], name="audit_event_actor_time"),
+                    models.Index(
+                        fields=["target_type", "target_id", "-occurred_at"],
+                        name="audit_event_target",
+                    ),
+                    models.Index(fields=["action", "-occurred_at"], name="audit_event_action_time"),
+                    models.Index(
+                        fields=["organisation", "-occurred_at"], name="audit_event_org_time"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditSeal',
+            name="AuditSeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sealed_at', models.DateTimeField()),
-                ('first_event_id', models.BigIntegerField()),
-                ('last_event_id', models.BigIntegerField()),
-                ('event_count', models.PositiveIntegerField()),
-                ('entries', models.JSONField()),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('seal_hash', models.CharField(max_length=64, unique=True)),
-                ('previous', models.OneToOneField(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='next', to='audit.auditseal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sealed_at", models.DateTimeField()),
+                ("first_event_id", models.BigIntegerField()),
+                ("last_event_id", models.BigIntegerField()),
+                ("event_count", models.PositiveIntegerField()),
+                ("entries", models.JSONField()),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("seal_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="next",
+                        to="audit.auditseal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
-                'constraints': [models.UniqueConstraint(fields=('previous_hash',), name='audit_seal_one_successor_per_hash')],
+                "ordering": ["-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("previous_hash",), name="audit_seal_one_successor_per_hash"
+                    )
+                ],
             },
         ),
     ]
