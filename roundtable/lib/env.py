@@ -100,3 +100,33 @@ def env_secret(
     if required and len(value) < 32:
         raise EnvError(f"{name} must be at least 32 characters long.")
     return value
+
+
+_RATE_UNITS = {"s": 1, "m": 60, "h": 3600}
+
+
+def parse_rate(text: str) -> tuple[int, int]:
+    """'30/10m' -> (30, 600): a count per window of seconds (s), minutes (m) or hours (h)."""
+    count_text, _, window_text = text.strip().partition("/")
+    window_text = window_text.strip().lower()
+    unit = _RATE_UNITS.get(window_text[-1:]) if window_text else None
+    amount_text = window_text[:-1] or "1"
+    if unit is None or not count_text.strip().isdigit() or not amount_text.isdigit():
+        raise ValueError(text)
+    count, window = int(count_text), int(amount_text) * unit
+    if count < 1 or window < 1:
+        raise ValueError(text)
+    return count, window
+
+
+def env_rate(
+    name: str, default: str, *, environ: Mapping[str, str] | None = None
+) -> tuple[int, int]:
+    """A rate limit such as '30/10m' (30 in any 10 minutes), as (count, window in seconds)."""
+    value = _raw(name, environ)
+    try:
+        return parse_rate(value if value is not None else default)
+    except ValueError:
+        raise EnvError(
+            f"{name} must be a count per period, like 30/10m, 100/1h or 5/30s, not {value!r}."
+        ) from None

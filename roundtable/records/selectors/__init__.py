@@ -1,0 +1,1 @@
+"""Reads of records, one module per subject, always filtered by sharing.policy."""
