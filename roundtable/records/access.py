@@ -107,6 +107,18 @@ def access_group(
     return _reach(request, Group, code, action=action, section=section)
 
 
+def access_record(
+    request: HttpRequest,
+    model: type[R],
+    code: str,
+    *,
+    action: str = policy.Action.SEE_SIGNPOST,
+    section: str | None = None,
+) -> Reached[R]:
+    """Any kind of record, for pages that address records generically (sharing); 404 / 403."""
+    return _reach(request, model, code, action=action, section=section)
+
+
 def audit_view(
     reached: Reached[R], *, shown: Iterable[str] | None = None, justification: str = ""
 ) -> None:

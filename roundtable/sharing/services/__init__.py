@@ -3,6 +3,10 @@
 These services work on any record that satisfies ``sharing.policy.Record`` plus the records
 layer's ``organisation_sections()`` and ``agreement_defaults()``; they never import ``records``.
 Every change here rewrites the access table rows it affects before the transaction commits.
+
+The workflows built on these live beside them: ``agreements`` (create, change, end, lapse),
+``requests`` (access requests and answers), ``glass`` (break the glass), ``transfers``
+(ownership offers and answers) and ``notify`` (the emails they send, without personal data).
 """
 
 from __future__ import annotations
