@@ -13,3 +13,11 @@ def lapse_shares_of_ended_agreements() -> int:
     """End the shares of agreements that reached their end date (run daily, after midnight)."""
     with acting_as(channel="task"):
         return agreements_lapse_ended()
+
+
+@task()
+def sweep_expired_access() -> int:
+    """Delete access rows whose time ran out (reads already ignore them; this keeps them few)."""
+    from roundtable.sharing.access import access_sweep_expired
+
+    return access_sweep_expired()

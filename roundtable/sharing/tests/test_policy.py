@@ -241,3 +241,25 @@ def test_access_table_equals_a_from_scratch_recomputation_after_changes(personas
         defaults=jordan.agreement_defaults(),
     )
     assert actual_rows(kind=RecordKind.PROFILE, record_id=jordan.pk) == expected
+
+
+def test_sweep_removes_only_expired_rows(personas, jordan):
+    from roundtable.sharing.access import access_sweep_expired
+    from roundtable.sharing.models import AccessEntry
+
+    agreement = agreement_between(personas.alice.organisation, personas.carol.organisation)
+    carol_team = personas.carol.memberships.get().team
+    grant_create(
+        actor=personas.alice,
+        record=jordan,
+        agreement=agreement,
+        team=carol_team,
+        sections=[Section.IDENTITY],
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    before = AccessEntry.objects.count()
+
+    assert access_sweep_expired() == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert access_sweep_expired() == 1
+    assert AccessEntry.objects.count() == before - 1
