@@ -27,7 +27,8 @@ class NavItem:
 def _navigation(request: HttpRequest) -> list[NavItem]:
     user = request.user
     items: list[tuple[str, str, str]] = [(_("Home"), reverse("home"), "")]
-    if permissions.is_organisation_admin(user):
+    # System admins reach the same pages, choosing the organisation first.
+    if permissions.is_organisation_admin(user) or permissions.is_system_admin(user):
         items.append(
             (
                 _("Manage organisation"),

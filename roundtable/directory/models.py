@@ -70,6 +70,9 @@ class Organisation(PublicCodeModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def audit_label(self) -> str:
+        return self.name
+
     @property
     def is_national(self) -> bool:
         return self.partnership_id is None
@@ -81,8 +84,13 @@ class Team(PublicCodeModel, TimeStampedModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=120)
     description = models.CharField(max_length=300, blank=True)
-    email = models.EmailField(blank=True, help_text=_("A shared inbox for the team, if it has one."))
+    email = models.EmailField(
+        blank=True, help_text=_("A shared inbox for the team, if it has one.")
+    )
     is_active = models.BooleanField(default=True)
+    # Optimistic locking: a form carries the version it was read at; a write made from a stale
+    # form is refused with a conflict instead of silently overwriting someone else's change.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["organisation__name", "name"]
@@ -94,6 +102,12 @@ class Team(PublicCodeModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:team_detail", kwargs={"code": self.code})
+
+    def audit_label(self) -> str:
+        return str(self)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -134,8 +148,10 @@ class User(PublicCodeModel, AbstractBaseUser, PermissionsMixin):
     # Bumped to end every session of this user at once ("sign out everywhere", deactivation,
     # password reset). It is part of the session hash, so old sessions stop verifying.
     session_generation = models.PositiveIntegerField(default=0)
+    # Optimistic locking for the organisation admin's forms (details, teams, roles, capabilities).
+    version = models.PositiveIntegerField(default=0)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -149,6 +165,9 @@ class User(PublicCodeModel, AbstractBaseUser, PermissionsMixin):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:user_detail", kwargs={"code": self.code})
+
+    def audit_label(self) -> str:
+        return f"{self.full_name} <{self.email}>"
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import factory
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
 
 from roundtable.directory.models import (
     Capability,
@@ -19,6 +22,12 @@ from roundtable.directory.models import (
 )
 
 TEST_PASSWORD = "correct horse battery staple 42"
+
+
+@functools.cache
+def _hash_once(raw_password: str | None) -> str:
+    """A real Argon2 hash, computed once per password per process: each hash costs ~0.6 s on CI."""
+    return make_password(raw_password)
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):
@@ -56,7 +65,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.invalid")
     full_name = factory.Sequence(lambda n: f"Test Officer {n}")
     organisation = factory.SubFactory(OrganisationFactory)
-    password = factory.django.Password(TEST_PASSWORD)
+    password = factory.django.Password(TEST_PASSWORD, transform=_hash_once)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
