@@ -24,6 +24,7 @@ from roundtable.lib.env import (
     env_choice,
     env_int,
     env_list,
+    env_rate,
     env_secret,
     env_str,
 )
@@ -74,7 +75,9 @@ try:
             dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
         )
     except ValueError as error:
-        raise EnvError(f"DATABASE_URL is not a database URL this app understands: {error}") from None
+        raise EnvError(
+            f"DATABASE_URL is not a database URL this app understands: {error}"
+        ) from None
     if _db["ENGINE"] == "django.db.backends.sqlite3":
         if _db["NAME"] != ":memory:":
             Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -121,9 +124,25 @@ try:
     # --- Cache (Redis when configured, so rate limits and lockouts hold across servers) ---------
     REDIS_URL = env_str("REDIS_URL")
 
+    # --- National person search ----------------------------------------------------------------
+    # Anti-fishing: searches beyond one's own records, per user, as "count/window" (30/10m).
+    # Counted in the default cache: with several app servers set REDIS_URL, or each server keeps
+    # its own count and a user gets the limit once per server.
+    SEARCH_RATE = env_rate("ROUNDTABLE_SEARCH_RATE", "30/10m")
+
     # --- Audit -------------------------------------------------------------------------------
     AUDIT_SEAL_LAG_SECONDS = env_int("ROUNDTABLE_AUDIT_SEAL_LAG_SECONDS", 30, minimum=0)
     AUDIT_SEAL_MAX_EVENTS = env_int("ROUNDTABLE_AUDIT_SEAL_MAX_EVENTS", 5000, minimum=1)
+    AUDIT_SEAL_INTERVAL_SECONDS = env_int("ROUNDTABLE_AUDIT_SEAL_INTERVAL_SECONDS", 60, minimum=1)
+
+    # --- Uploads: a profile photo larger than this is refused (bytes; 5 MB by default) ---------
+    ROUNDTABLE_PHOTO_MAX_BYTES = env_int(
+        "ROUNDTABLE_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024, maximum=50 * 1024 * 1024
+    )
+
+    # --- Sharing -----------------------------------------------------------------------------
+    # How long break-the-glass access lasts before it lapses on its own.
+    BREAK_GLASS_HOURS = env_int("ROUNDTABLE_BREAK_GLASS_HOURS", 3, minimum=1, maximum=24)
 
     LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
     SITE_URL = env_str("ROUNDTABLE_SITE_URL", "http://127.0.0.1:8000")
@@ -137,7 +156,10 @@ except EnvError as _error:
 INSTALLED_APPS = [
     "roundtable.directory",
     "roundtable.audit",
-    "django.contrib.admin",
+    "roundtable.tasking",
+    "roundtable.sharing",
+    "roundtable.records",
+    "roundtable.directory.admin_apps.RoundtableAdminConfig",  # the system-admin-only admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -207,6 +229,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if ENVIRONMENT == "test":
+    # The same algorithm at its minimum cost: real Argon2 dominated the suite's run time.
+    PASSWORD_HASHERS = ["roundtable.testing.hashers.FastTestArgon2PasswordHasher", *PASSWORD_HASHERS]
 # NCSC guidance: length over composition; refuse common and breached-style passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -236,9 +261,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Roundtable: "
 ACCOUNT_RATE_LIMITS = {
-    # django-axes owns failed-login lockout per (account, address); allauth's own counter would
-    # lock people out with a different message and no admin unlock.
-    "login_failed": False,
+    # django-axes owns failed-password lockout per (account, address): AccountAdapter skips
+    # allauth's password counter. allauth checks one-time codes against this same limit, keyed by
+    # user, so wrong authenticator codes are still limited (without it they could be guessed).
+    "login_failed": "10/m/ip,5/5m/key",
 }
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
@@ -341,7 +367,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Cache ---------------------------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

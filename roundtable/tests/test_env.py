@@ -150,3 +150,32 @@ def test_well_formed_production_settings_start(tmp_path):
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_hashes_passwords_with_full_cost_argon2(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ROUNDTABLE")}
+    env.update(
+        {
+            "ROUNDTABLE_ENV": "production",
+            "SECRET_KEY": "k" * 50,
+            "ALLOWED_HOSTS": "rt.example",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+            "ROUNDTABLE_VAR_DIR": str(tmp_path),
+        }
+    )
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.PASSWORD_HASHERS[0])"
+    )
+    result = subprocess.run(  # noqa: S603 (fixed argv, our own interpreter)
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "roundtable.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher", (
+        result.stderr
+    )
