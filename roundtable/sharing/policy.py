@@ -10,6 +10,7 @@ decide access.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from django.db import models
@@ -216,3 +217,50 @@ def signpost_visible(viewer: Viewer, queryset: QuerySet[M]) -> QuerySet[M]:
         "record_id"
     )
     return queryset.filter(~Q(visibility=Visibility.HIDDEN) | Q(pk__in=shared))
+
+
+def top_rows(
+    viewer: Viewer,
+    *,
+    kind: int,
+    window: int,
+    before: tuple[datetime, int] | None = None,
+    among: QuerySet[Any] | None = None,
+) -> list[tuple[int, int, int, datetime, int]]:
+    """The viewer's first ``window`` live access rows per principal, newest change first.
+
+    Rows are (principal_kind, principal_id, record_id, sort_key, sections). One query: a UNION ALL
+    of one ``ORDER BY sort_key DESC LIMIT window`` subquery per principal, each served by the list
+    index, so the cost does not grow with how many records a team can see (ADR 0004). ``before``
+    is a keyset cursor (sort_key, record_id); ``among`` limits rows to a queryset's records (a
+    filter on the records themselves, such as open cases only). Callers de-duplicate records
+    reached through several rows and OR their sections.
+    """
+    now = timezone.now()
+    parts = []
+    for principal_kind, principal_id in viewer.principals:
+        rows = AccessEntry.objects.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            principal_kind=principal_kind,
+            principal_id=principal_id,
+            record_kind=kind,
+        )
+        if before is not None:
+            rows = rows.filter(
+                Q(sort_key__lt=before[0]) | Q(sort_key=before[0], record_id__lt=before[1])
+            )
+        if among is not None:
+            rows = rows.filter(record_id__in=among.values("pk"))
+        top = rows.order_by("-sort_key", "-record_id").values("pk")[:window]
+        # SQLite refuses ORDER BY ... LIMIT inside a UNION member but accepts it inside IN (...):
+        # wrapping each window that way gives the same SQL shape on both databases.
+        parts.append(
+            AccessEntry.objects.filter(pk__in=top).values_list(
+                "principal_kind", "principal_id", "record_id", "sort_key", "sections"
+            )
+        )
+    if not parts:
+        return []
+    if len(parts) == 1:
+        return list(parts[0])
+    return list(parts[0].union(*parts[1:], all=True))

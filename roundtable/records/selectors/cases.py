@@ -4,7 +4,7 @@
 per principal from the access table first, then only those cases. The other selectors return
 the people and places linked to a record, each marked with whether the viewer may even see its
 signpost, so a page never names a hidden person. Nothing here writes, and nothing here decides
-access by itself: the access table rows it reads are the policy's own, kept by the services.
+access by itself: the top rows per principal come from ``policy.top_rows``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from roundtable.directory.models import Partnership, Team, User
@@ -35,7 +35,6 @@ from roundtable.records.models import (
     StageChange,
 )
 from roundtable.sharing import policy
-from roundtable.sharing.models import AccessEntry
 from roundtable.sharing.sections import RecordKind, Section, from_mask
 
 R = TypeVar("R", Profile, Premises, Group)
@@ -84,46 +83,16 @@ class CasePage:
     next_cursor: Cursor | None
 
 
-def _principal_window(
-    viewer: policy.Viewer,
-    principal: tuple[int, int],
-    *,
-    window: int,
-    before: Cursor | None,
-    cases: QuerySet[Case] | None,
-) -> QuerySet[AccessEntry]:
-    now = timezone.now()
-    rows = AccessEntry.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        principal_kind=principal[0],
-        principal_id=principal[1],
-        record_kind=RecordKind.CASE,
-    )
-    if before is not None:
-        rows = rows.filter(
-            Q(sort_key__lt=before.sort_key)
-            | Q(sort_key=before.sort_key, record_id__lt=before.record_id)
-        )
-    if cases is not None:
-        rows = rows.filter(record_id__in=cases.values("pk"))
-    top = rows.order_by("-sort_key", "-record_id").values("pk")[:window]
-    # SQLite refuses ORDER BY ... LIMIT inside a UNION member, but accepts it inside IN (...):
-    # wrapping each window that way gives the same SQL shape on both databases.
-    return AccessEntry.objects.filter(pk__in=top).values_list(
-        "principal_kind", "principal_id", "record_id", "sort_key", "sections"
-    )  # type: ignore[return-value]
-
-
 def _top_rows(
     viewer: policy.Viewer, *, window: int, before: Cursor | None, cases: QuerySet[Case] | None
 ) -> list[tuple[int, int, int, datetime, int]]:
-    parts = [
-        _principal_window(viewer, principal, window=window, before=before, cases=cases)
-        for principal in viewer.principals
-    ]
-    if len(parts) == 1:
-        return list(parts[0])  # type: ignore[arg-type]
-    return list(parts[0].union(*parts[1:], all=True))  # type: ignore[arg-type]
+    return policy.top_rows(
+        viewer,
+        kind=RecordKind.CASE,
+        window=window,
+        before=(before.sort_key, before.record_id) if before is not None else None,
+        among=cases,
+    )
 
 
 def cases_for_viewer(
