@@ -27,6 +27,29 @@ class NavItem:
 def _navigation(request: HttpRequest) -> list[NavItem]:
     user = request.user
     items: list[tuple[str, str, str]] = [(_("Home"), reverse("home"), "")]
+    if getattr(request, "acting_team", None) is not None:
+        items += [
+            (_("Search"), reverse("records:search"), _("find whether a person is known")),
+            (_("Cases"), reverse("records:my_cases"), _("the cases your team owns or shares")),
+            (
+                _("Access requests"),
+                reverse("sharing:my_requests"),
+                _("your requests for access, and your team's inbox if you manage it"),
+            ),
+        ]
+    if permissions.is_partnership_admin(user):
+        items += [
+            (
+                _("Case types"),
+                reverse("records:case_type_list"),
+                _("set up the kinds of case your partnership works"),
+            ),
+            (
+                _("Agreements"),
+                reverse("sharing:agreement_list"),
+                _("information sharing agreements between agencies"),
+            ),
+        ]
     # System admins reach the same pages, choosing the organisation first.
     if permissions.is_organisation_admin(user) or permissions.is_system_admin(user):
         items.append(

@@ -150,3 +150,28 @@ def test_log_lines_are_json_with_the_request_id(db, capsys):
     assert record["message"] == "something happened"
     assert record["request_id"] == "req-test-000001"
     assert record["level"] == "WARNING"
+
+
+def test_navigation_shows_work_areas_to_team_members_and_setup_to_partnership_admins(
+    personas, client_for
+):
+    from roundtable.directory.models import Capability
+    from roundtable.directory.tests.factories import grant
+
+    practitioner_page = client_for(personas.alice).get("/").content.decode()
+    assert 'href="/records/search/"' in practitioner_page
+    assert 'href="/records/cases/"' in practitioner_page
+    assert 'href="/records/case-types/"' not in practitioner_page
+    assert 'href="/sharing/agreements/"' not in practitioner_page
+
+    grant(personas.bob, Capability.PARTNERSHIP_ADMIN)
+    admin_page = client_for(personas.bob).get("/").content.decode()
+    assert 'href="/records/case-types/"' in admin_page
+    assert 'href="/sharing/agreements/"' in admin_page
+
+
+def test_user_without_a_team_is_not_offered_record_pages(personas, client_for):
+    page = client_for(personas.sysadmin).get("/").content.decode()
+
+    assert 'href="/records/search/"' not in page
+    assert "not a member of any team" in page
