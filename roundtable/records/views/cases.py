@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.records import purpose as purpose_rules
 from roundtable.records.access import Reached, access_case, audit_view
 from roundtable.records.forms.cases import (
     CaseEditForm,
@@ -171,6 +172,17 @@ def case_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     """A case, showing only the sections the viewer may see and saying what is withheld."""
     reached = access_case(request, str(code))
     case = reached.record
+    purpose = ""
+    if purpose_rules.needs_purpose(reached):
+        purpose = purpose_rules.remembered_purpose(request, reached)
+        if not purpose:
+            form = purpose_rules.PurposeForm(request.POST if request.method == "POST" else None)
+            if form.is_valid():
+                purpose_rules.remember_purpose(request, reached, form.cleaned_data["purpose"])
+                return redirect("records:case_detail", code=case.code)
+            status = 400 if form.errors else 200
+            context = {"reached": reached, "record": case, "form": form}
+            return render(request, "records/purpose.html", context, status=status)
     context: dict[str, Any] = {
         "reached": reached,
         "case": case,
@@ -193,7 +205,7 @@ def case_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         context["linked_premises"], context["linked_groups"] = selectors.case_links(
             reached.viewer, case
         )
-    audit_view(reached, shown=[str(s) for s in shown])
+    audit_view(reached, shown=[str(s) for s in shown], justification=purpose)
     return render(request, "records/cases/detail.html", context)
 
 
