@@ -2,8 +2,9 @@
 
 Case types (and later galleries) set their access level; at "audited", every read by someone other
 than the owning team needs a purpose, which the view's audit event carries as its justification.
-A stated purpose is remembered in the session for one record for PURPOSE_MINUTES (less than the idle timeout), so a practitioner
-moving between a case's pages is not asked again each click; every view is still audited with it.
+A stated purpose is remembered in the session for one record for PURPOSE_MINUTES (less than the
+idle timeout), so a practitioner moving between a case's pages is not asked again at each click;
+every view is still audited with it.
 Nothing here grants access: the policy has already decided which sections may be seen.
 """
 

@@ -21,7 +21,7 @@ import jellyfish
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.records.models import (
@@ -268,14 +268,10 @@ def _score(entries: list[Entry], query: SearchQuery) -> float:
 
 
 def request_access_url(code: str) -> str:
-    """The sharing pages' "request access" link for a profile ("" if they are not installed)."""
-    try:
-        return reverse(
-            "sharing:request_access",
-            kwargs={"kind": SLUG_BY_KIND[RecordKind.PROFILE], "code": code},
-        )
-    except NoReverseMatch:
-        return ""
+    """The sharing pages' "request access" link for a profile."""
+    return reverse(
+        "sharing:request_access", kwargs={"kind": SLUG_BY_KIND[RecordKind.PROFILE], "code": code}
+    )
 
 
 def agencies_involved(profile_ids: list[int]) -> dict[int, set[str]]:
@@ -320,10 +316,7 @@ def search_hit(profile: Profile, *, is_full: bool, shows_identity: bool, score: 
     if shows_identity:
         hit.gender = profile.get_gender_display()
     if is_full:
-        try:
-            hit.url = profile.get_absolute_url()
-        except NoReverseMatch:  # the profile pages are another part of issue 3
-            hit.url = ""
+        hit.url = profile.get_absolute_url()
     else:
         hit.request_access_url = request_access_url(hit.code)
     return hit

@@ -132,7 +132,15 @@ def profile_create(*, actor: User, team: Team, **fields: Any) -> Profile:
             key: [None, value] for key, value in snapshot(profile, PROFILE_AUDITED_FIELDS).items()
         },
     )
+    _queue_duplicate_check(profile.pk)
     return profile
+
+
+def _queue_duplicate_check(profile_id: int) -> None:
+    """After commit, let a background task record likely duplicate pairs for review."""
+    from roundtable.records.services.duplicates import record_duplicate_candidates
+
+    transaction.on_commit(lambda: record_duplicate_candidates.enqueue(profile_id))
 
 
 def _lock(profile: Profile, expected_version: int | None) -> Profile:
@@ -179,6 +187,7 @@ def profile_update(
         sections=[Section.IDENTITY],
         changes=diff(before, after),
     )
+    _queue_duplicate_check(current.pk)
     return current
 
 

@@ -338,3 +338,38 @@ def test_merged_target_of_a_hidden_record_is_not_revealed_to_outsiders(personas)
     assert profile_merged_target(viewer=outsider, profile=source) is None
     owner = policy.viewer_for_user(personas.alice)
     assert profile_merged_target(viewer=owner, profile=source) == target
+
+
+def test_creating_a_profile_queues_the_duplicate_check_after_commit(
+    personas, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from roundtable.sharing.tests.factories import profile_for
+
+    team = personas.alice.memberships.get().team
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = profile_for(personas.alice, team, given_name="Rowan", family_name="Queuetest")
+
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("record_duplicate_candidates")
+    assert queued.args_kwargs["args"] == [profile.pk]
+
+
+def test_a_merged_profile_page_sends_the_viewer_to_the_survivor(personas, client_for):
+    from django.urls import reverse
+
+    from roundtable.records.services.duplicates import profile_merge
+    from roundtable.sharing.tests.factories import profile_for
+
+    team = personas.alice.memberships.get().team
+    source = profile_for(personas.alice, team, given_name="Sam", family_name="Mergetest")
+    target = profile_for(personas.alice, team, given_name="Samuel", family_name="Mergetest")
+    profile_merge(actor=personas.alice, source=source, target=target, reason="Same person, checked")
+
+    response = client_for(personas.alice).get(
+        reverse("records:profile_detail", kwargs={"code": source.code})
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == target.get_absolute_url()

@@ -181,8 +181,12 @@ def case_detail(request: HttpRequest, code: UUID) -> HttpResponse:
                 purpose_rules.remember_purpose(request, reached, form.cleaned_data["purpose"])
                 return redirect("records:case_detail", code=case.code)
             status = 400 if form.errors else 200
-            context = {"reached": reached, "record": case, "form": form}
-            return render(request, "records/purpose.html", context, status=status)
+            return render(
+                request,
+                "records/purpose.html",
+                {"reached": reached, "record": case, "form": form},
+                status=status,
+            )
     context: dict[str, Any] = {
         "reached": reached,
         "case": case,

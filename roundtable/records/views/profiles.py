@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.audit.models import Action
@@ -39,9 +39,11 @@ from roundtable.records.models import (
 )
 from roundtable.records.photos import content_type_for
 from roundtable.records.selectors.profiles import agencies_involved, item_on_profile, profile_page
+from roundtable.records.selectors.search import profile_merged_target
 from roundtable.records.services import profiles as services
+from roundtable.records.views import pages
 from roundtable.sharing import policy
-from roundtable.sharing.sections import Section
+from roundtable.sharing.sections import RecordKind, Section
 
 EDIT = policy.Action.EDIT
 CONFLICT_MESSAGE = (
@@ -83,11 +85,8 @@ def _is_stale(error: ValidationError) -> bool:
 
 
 def request_access_url(profile: Profile) -> str:
-    """The sharing pages' "request access" link for this person, or "" until they exist."""
-    try:
-        return reverse("sharing:request_access", kwargs={"kind": "person", "code": profile.code})
-    except NoReverseMatch:
-        return ""
+    """The sharing pages' "request access" link for this person."""
+    return pages.request_access_url(RecordKind.PROFILE, profile.code)
 
 
 def _form_page(
@@ -206,6 +205,10 @@ def profile_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A person's record: the sections the viewer may see, or the signpost when they see none."""
     reached = access_profile(request, code)
     profile = reached.record
+    survivor = profile_merged_target(viewer=reached.viewer, profile=profile)
+    if survivor is not None:
+        messages.info(request, "This record was merged into another: you are now on that one.")
+        return redirect(survivor.get_absolute_url())
     if reached.signpost_only:
         audit_view(reached, shown=[])
         context = {

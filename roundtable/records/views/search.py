@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
 from django.views.decorators.http import require_POST
 
 from roundtable.audit.models import Action, Outcome
@@ -332,10 +331,7 @@ def profile_merges(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _detail_url(profile: Profile) -> str:
-    try:
-        return profile.get_absolute_url()
-    except NoReverseMatch:  # the profile pages are built by another part of issue 3
-        return ""
+    return profile.get_absolute_url()
 
 
 __all__ = [
