@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("directory/", include("roundtable.directory.urls")),
     path("audit/", include("roundtable.audit.urls")),
+    path("records/", include("roundtable.records.urls")),
+    path("sharing/", include("roundtable.sharing.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
