@@ -45,7 +45,7 @@ from roundtable.records.services import cases as case_services
 from roundtable.records.services import places as place_services
 from roundtable.records.services import profiles as profile_services
 from roundtable.sharing.models import AccessLevel, LawfulBasis, SharingAgreement, Visibility
-from roundtable.sharing.sections import SECTIONS_BY_KIND, RecordKind, Section, full_mask
+from roundtable.sharing.sections import SECTIONS_BY_KIND, RecordKind, Section
 from roundtable.sharing.services import grant_create, record_set_visibility
 from roundtable.sharing.services.agreements import PartyTerms, agreement_create
 from roundtable.sharing.services.glass import break_glass_open
@@ -93,7 +93,10 @@ RECORD_KIND = {
 }
 #: Agreement defaults exist for case types only; a premises, group or person in that "state" is
 #: just an owned record, so the state is generated for cases alone.
-STATES_BY_KIND = {kind: STATES if kind == "case" else tuple(s for s in STATES if s != "default_shared") for kind in KINDS}
+STATES_BY_KIND = {
+    kind: STATES if kind == "case" else tuple(s for s in STATES if s != "default_shared")
+    for kind in KINDS
+}
 
 # --- the oracle -------------------------------------------------------------------------------
 
@@ -284,6 +287,14 @@ OWNING_ORGANISATION_AUDITORS: dict[str, frozenset[str]] = {
 }
 HIDDEN_STATES = frozenset({"hidden"})
 
+#: Access levels of case types (ARCHITECTURE.md section 4). The level cases are shared with the
+#: partner by their type's default, so every persona sees them as in "default_shared"; on top:
+#: "audited" asks anyone outside the owning team who would see sections for a purpose first;
+#: "closed" (grants only) refuses the glass. "protected" (break the glass only) changes nothing
+#: these pages show today: the policy treats it as open.
+ACCESS_LEVELS = tuple(AccessLevel.values)
+LEVEL_STATE = "default_shared"
+
 
 def expected_sections(kind: str, state: str, persona: str) -> frozenset[str] | None:
     """The oracle's sections for a cell, or None for 404."""
@@ -338,6 +349,11 @@ def canaries_of(kind: str, sections: frozenset[str]) -> set[str]:
     }
 
 
+def birth_date(state: str) -> date:
+    """The date of birth of the person in a state (unique per state)."""
+    return date(1980 + STATES.index(state), 5, 17)
+
+
 def detail_url(kind: str, code: Any) -> str:
     name = {"person": "profile_detail"}.get(kind, f"{kind}_detail")
     return reverse(f"records:{name}", kwargs={"code": code})
@@ -355,6 +371,8 @@ class World:
     users: dict[str, User]
     clients: dict[str, Client]
     records: dict[tuple[str, str], Any] = field(default_factory=dict)
+    #: One case per access level, of a type shared by default with the partner team.
+    levels: dict[str, Any] = field(default_factory=dict)
 
     def record(self, kind: str, state: str) -> Any:
         return self.records[(kind, state)]
@@ -371,6 +389,7 @@ class _Setting:
     agreement: SharingAgreement
     plain_type: CaseType
     shared_type: CaseType
+    level_types: dict[str, CaseType]
 
 
 def _person(email: str, name: str, organisation: Any, team: Team | None, role: str) -> User:
@@ -407,7 +426,9 @@ def _people() -> tuple[dict[str, User], dict[str, Any]]:
     users = {
         "owner": _person("olive@police.invalid", "Olive Owner", police, teams["asb"], practitioner),
         "manager": _person("mo@police.invalid", "Mo Manager", police, teams["asb"], manager),
-        "colleague": _person("cy@police.invalid", "Cy Colleague", police, teams["iom"], practitioner),
+        "colleague": _person(
+            "cy@police.invalid", "Cy Colleague", police, teams["iom"], practitioner
+        ),
         "partner": _person(
             "pat@council.invalid", "Pat Partner", council, teams["council_asb"], practitioner
         ),
@@ -424,7 +445,7 @@ def _people() -> tuple[dict[str, User], dict[str, Any]]:
     }
     grant(users["auditor"], Capability.AUDITOR)
     grant(users["sysadmin"], Capability.SYSTEM_ADMIN)
-    extra = {
+    extra: dict[str, Any] = {
         "partner_manager": _person(
             "pm@council.invalid", "Pam Partnermanager", council, teams["council_asb"], manager
         ),
@@ -451,26 +472,33 @@ def _setting(users: dict[str, User], extra: dict[str, Any]) -> _Setting:
         starts_on=timezone.localdate() - timedelta(days=30),
     )
 
-    def case_type(name: str, prefix: str) -> CaseType:
+    def case_type(name: str, prefix: str, level: str = AccessLevel.OPEN) -> CaseType:
         return case_services.case_type_create(
             actor=admin,
             partnership=extra["testshire"],
             name=name,
             reference_prefix=prefix,
             stages=["Report", "Closed"],
-            access_level=AccessLevel.OPEN,
+            access_level=level,
             organisation_sections=[Section.SUMMARY],
         )
 
+    def share_by_default(case_type: CaseType) -> CaseType:
+        case_services.case_type_share_default_add(
+            actor=admin,
+            case_type=case_type,
+            agreement=agreement,
+            sections=sorted(SECTIONS["case"][DEFAULT]),
+            team=extra["council_asb"],
+        )
+        return case_type
+
     plain_type = case_type("Neighbour disputes", "NBD")
-    shared_type = case_type("Anti-social behaviour", "ASB")
-    case_services.case_type_share_default_add(
-        actor=admin,
-        case_type=shared_type,
-        agreement=agreement,
-        sections=sorted(SECTIONS["case"][DEFAULT]),
-        team=extra["council_asb"],
-    )
+    shared_type = share_by_default(case_type("Anti-social behaviour", "ASB"))
+    level_types = {
+        level: share_by_default(case_type(f"Level {level}", f"L{level[:3].upper()}", level))
+        for level in AccessLevel.values
+    }
     return _Setting(
         owner=users["owner"],
         manager=users["manager"],
@@ -481,6 +509,7 @@ def _setting(users: dict[str, User], extra: dict[str, Any]) -> _Setting:
         agreement=agreement,
         plain_type=plain_type,
         shared_type=shared_type,
+        level_types=level_types,
     )
 
 
@@ -514,13 +543,21 @@ def _create(kind: str, state: str, s: _Setting) -> Any:
         given_name="Jory",
         family_name="Matrixperson",
         preferred_name="Wrenna",
-        date_of_birth=date(1991, 5, 17),
+        # One birth year per state, so a surname and date of birth search finds exactly one.
+        date_of_birth=birth_date(state),
     )
-    profile_services.alias_add(actor=actor, profile=person, given_name="Jo", family_name="Oakhurst-Vale")
-    profile_services.address_add(actor=actor, profile=person, line1="14 Larkspur Mews", town="Matrixton")
+    profile_services.alias_add(
+        actor=actor, profile=person, given_name="Jo", family_name="Oakhurst-Vale"
+    )
+    profile_services.address_add(
+        actor=actor, profile=person, line1="14 Larkspur Mews", town="Matrixton"
+    )
     person.refresh_from_db()
     profile_services.sensitive_update(
-        actor=actor, profile=person, expected_version=person.version, health_notes="Pelargonium allergy"
+        actor=actor,
+        profile=person,
+        expected_version=person.version,
+        health_notes="Pelargonium allergy",
     )
     profile_services.warning_add(
         actor=actor,
@@ -585,7 +622,10 @@ def _apply(kind: str, state: str, record: Any, s: _Setting) -> None:
             )
     elif state == "glass_active":
         break_glass_open(
-            actor=s.partner, team=s.council_asb, record=record, reason="Child at risk tonight (test)"
+            actor=s.partner,
+            team=s.council_asb,
+            record=record,
+            reason="Child at risk tonight (test)",
         )
     elif state == "glass_expired":
         opened = timezone.now() - timedelta(hours=settings.BREAK_GLASS_HOURS + 1)
@@ -628,6 +668,14 @@ def build_world(kinds: tuple[str, ...] = KINDS) -> World:
             record = _create(kind, state, setting)
             _apply(kind, state, record, setting)
             world.records[(kind, state)] = record
+    for level, level_type in setting.level_types.items():
+        world.levels[level] = case_services.case_create(
+            actor=setting.owner,
+            team=setting.asb,
+            case_type=level_type,
+            title="Quillfeather boundary dispute",
+            summary="Zanzibar hedge complaint",
+        )
     return world
 
 
@@ -654,6 +702,5 @@ __all__ = [
     "build_world",
     "cells",
     "expected_sections",
-    "full_mask",
     "matrix_world",
 ]
