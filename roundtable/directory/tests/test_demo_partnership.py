@@ -31,7 +31,7 @@ PERSONA_EMAILS = {persona.email for persona in data.PERSONAS}
 
 def load(seed: int = 1) -> str:
     out = StringIO()
-    call_command("demo_partnership", seed=seed, stdout=out)
+    call_command("demo_partnership", seed=seed, profiles=0, stdout=out)  # directory only
     return out.getvalue()
 
 

@@ -2,7 +2,10 @@
 
 Builds two invented partnerships (Fenshire and its neighbour Westmarch), their organisations,
 about 40 teams and about 200 staff accounts, the same for the same seed; running it again creates
-nothing new. Refuses to run in production. Prints counts only, never a name or an address.
+nothing new. Then adds demo records (``directory.demo.records``): agreements, case types and
+default shares, and ``--profiles`` invented people (3,000 by default; up to 1,000,000) with
+premises, groups, cases and share grants. Refuses to run in production. Prints counts only, never
+a name or an address.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from roundtable.directory.demo.builder import demo_partnership_load
+from roundtable.directory.demo.records import DEFAULT_PROFILES, demo_records_load
 
 
 class Command(BaseCommand):
@@ -24,6 +28,13 @@ class Command(BaseCommand):
             type=int,
             default=1,
             help="Picks the invented people; the same seed always gives the same people.",
+        )
+        parser.add_argument(
+            "--profiles",
+            type=int,
+            default=DEFAULT_PROFILES,
+            help="How many invented people (with cases and shares in proportion) to add; "
+            "0 loads the directory alone.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,3 +53,18 @@ class Command(BaseCommand):
             f"The directory now holds {totals['organisations']} organisations, "
             f"{totals['teams']} teams and {totals['users']} users."
         )
+        if options["profiles"] <= 0:
+            return
+        started = time.monotonic()
+        loaded = demo_records_load(seed=options["seed"], profiles=options["profiles"])
+        if loaded["skipped"]:
+            self.stdout.write("Demo records were already loaded: nothing added.")
+        else:
+            records = ", ".join(
+                f"{count} {name.replace('_', ' ')}" for name, count in loaded["records"].items()
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo records added in {time.monotonic() - started:.1f}s: {records}."
+                )
+            )
