@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from roundtable.sharing.models import (
     PrincipalKind,
     Visibility,
 )
-from roundtable.sharing.sections import Section, from_mask
+from roundtable.sharing.sections import BIT, Section, from_mask
 
 M = TypeVar("M", bound=models.Model)
 
@@ -194,17 +194,22 @@ def can(viewer: Viewer, action: str, record: Record, section: str | None = None)
 
 
 def visible(viewer: Viewer, queryset: QuerySet[M], *, section: str | None = None) -> QuerySet[M]:
-    """Only the records of ``queryset`` the viewer may open (any section, or the one named)."""
+    """Only the records of ``queryset`` the viewer may open (any section, or the one named).
+
+    A correlated EXISTS on the access table's record index, not ``pk IN (everything the viewer
+    can see)``: SQLite would build that whole set first, and it grows with the data (measured at
+    1M profiles: 101 ms against 13 ms for a surname and date-of-birth search).
+    """
     model = queryset.model
     kind = int(model.record_kind)  # type: ignore[attr-defined]
     if not viewer.principals:
         return queryset.none()
-    rows = AccessEntry.objects.filter(viewer.principal_filter, _live(), record_kind=kind)
+    rows = AccessEntry.objects.filter(
+        viewer.principal_filter, _live(), record_kind=kind, record_id=OuterRef("pk")
+    )
     if section is not None:
-        from roundtable.sharing.sections import BIT
-
         rows = rows.annotate(_bit=models.F("sections").bitand(BIT[section])).filter(_bit__gt=0)
-    return queryset.filter(pk__in=rows.values("record_id"))
+    return queryset.filter(Exists(rows))
 
 
 def signpost_visible(viewer: Viewer, queryset: QuerySet[M]) -> QuerySet[M]:
@@ -213,10 +218,10 @@ def signpost_visible(viewer: Viewer, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.none()
     model = queryset.model
     kind = int(model.record_kind)  # type: ignore[attr-defined]
-    shared = AccessEntry.objects.filter(viewer.principal_filter, _live(), record_kind=kind).values(
-        "record_id"
+    shared = AccessEntry.objects.filter(
+        viewer.principal_filter, _live(), record_kind=kind, record_id=OuterRef("pk")
     )
-    return queryset.filter(~Q(visibility=Visibility.HIDDEN) | Q(pk__in=shared))
+    return queryset.filter(~Q(visibility=Visibility.HIDDEN) | Exists(shared))
 
 
 def top_rows(
