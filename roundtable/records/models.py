@@ -341,6 +341,8 @@ class NameIndexEntry(models.Model):
             models.Index(fields=["family_key", "date_of_birth"], name="records_name_family_dob"),
             models.Index(fields=["family_phonetic", "birth_year"], name="records_name_phonetic"),
             models.Index(fields=["date_of_birth"], name="records_name_dob"),
+            # Near-miss spellings with only a year of birth: the year first, then a surname range.
+            models.Index(fields=["birth_year", "family_key"], name="records_name_year_family"),
         ]
 
     def __str__(self) -> str:

@@ -158,7 +158,12 @@ def _name_entries(query: SearchQuery) -> list[Entry]:
     if query.has_birth_filter and len(key) >= 2:
         # Spelling slips the sound key misses ("Stephesnon"): same first letters and birth dates,
         # kept only when at most two edits away.
-        near = index.filter(births, family_key__gte=key[:2], family_key__lte=key[:2] + _KEY_CEILING)
+        near = index.filter(
+            births,
+            _year_filter(query),  # lets the (birth_year, family_key) index bound the range
+            family_key__gte=key[:2],
+            family_key__lte=key[:2] + _KEY_CEILING,
+        )
         entries += [
             entry
             for entry in near[:CANDIDATE_LIMIT]
