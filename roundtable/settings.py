@@ -231,7 +231,10 @@ PASSWORD_HASHERS = [
 ]
 if ENVIRONMENT == "test":
     # The same algorithm at its minimum cost: real Argon2 dominated the suite's run time.
-    PASSWORD_HASHERS = ["roundtable.testing.hashers.FastTestArgon2PasswordHasher", *PASSWORD_HASHERS]
+    PASSWORD_HASHERS = [
+        "roundtable.testing.hashers.FastTestArgon2PasswordHasher",
+        *PASSWORD_HASHERS,
+    ]
 # NCSC guidance: length over composition; refuse common and breached-style passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -357,8 +360,11 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_USE_FINDERS = ENVIRONMENT in ("development", "test")
-if WHITENOISE_USE_FINDERS:
+# Development serves straight from the finders. Tests do not: WhiteNoise scans every finder file
+# each time a test client builds the middleware, which cost most of the suite's time; the browser
+# tests' live server serves static files through Django's own handler instead.
+WHITENOISE_USE_FINDERS = ENVIRONMENT == "development"
+if ENVIRONMENT in ("development", "test"):
     STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root even with finders
 WHITENOISE_AUTOREFRESH = ENVIRONMENT == "development"
 

@@ -105,7 +105,9 @@ def test_home_page_has_one_h1_a_title_a_skip_link_and_the_acting_team(personas, 
     assert "ASB Team" in body
 
 
-def test_static_assets_are_served_by_the_app_itself(db):
+def test_static_assets_are_served_by_the_app_itself(db, settings):
+    # As in development; production serves the same files collected into STATIC_ROOT.
+    settings.WHITENOISE_USE_FINDERS = True
     client = Client()
     for asset in (
         "/static/roundtable/application.css",
