@@ -12,6 +12,7 @@ export UV_NO_CACHE := 0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED ?= 1
+PROFILES ?= 3000
 
 .PHONY: help
 help: ## List the targets
@@ -50,16 +51,20 @@ lock: ## Re-resolve pyproject.toml into the hashed lock files (needs the registr
 # --- Running the demo ----------------------------------------------------------------------------
 .PHONY: demo demo-data serve otp
 demo: export ROUNDTABLE_ENV := demo
-demo: install ## Install, migrate SQLite, load the Fenshire demo partnership and serve it on :8000
+demo: demo-data ## Install, migrate SQLite, load the Fenshire demo partnership and serve it on :8000
+	@$(MAKE) --no-print-directory serve
+
+demo-data: export ROUNDTABLE_ENV := demo
+demo-data: install ## The same without serving: install, migrate, load the demo, print the personas
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) migrate --noinput --verbosity 0
-	$(MANAGE) demo_partnership --seed $(SEED)
+	$(MANAGE) demo_partnership --seed $(SEED) --profiles $(PROFILES)
 	$(MANAGE) demo_personas
-	@$(MAKE) --no-print-directory serve
 
 serve: export ROUNDTABLE_ENV ?= demo
 serve: ## Serve the app with gunicorn and run the background worker and scheduler beside it
 	@echo "Roundtable is at http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@if [ "$$ROUNDTABLE_ENV" = demo ]; then echo "Sign-in codes for the demo personas: run 'make otp' in another terminal."; fi
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(MANAGE) db_worker --queue-name '*' --interval 1 & \
 	  $(MANAGE) run_scheduler & \
@@ -74,7 +79,9 @@ otp: ## Print each demo persona's current one-time sign-in code
 # --- Checking ------------------------------------------------------------------------------------
 .PHONY: test test-fast chromium lint typecheck migrations-check deploy-check bench
 test: install-dev chromium ## Install what the tests need and run the whole suite
-	$(BIN)/pytest -n 2 --dist loadgroup -q
+	@status=0; $(BIN)/pytest -n 2 --dist loadgroup -q || status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure, not a pass." >&2; fi; \
+	  exit $$status
 
 test-fast: install-dev ## The suite without the browser journeys
 	$(BIN)/pytest -n 2 -q -m "not browser"
@@ -89,8 +96,9 @@ lint: install-dev ## ruff format check and lint
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
+# django-stubs imports the settings; the test environment needs no secrets to do so.
 typecheck: install-dev ## mypy --strict with django-stubs
-	$(BIN)/mypy roundtable
+	ROUNDTABLE_ENV=test $(BIN)/mypy roundtable
 
 migrations-check: install-dev ## Fail when a model change has no migration
 	ROUNDTABLE_ENV=test $(MANAGE) makemigrations --check --dry-run
@@ -99,8 +107,8 @@ deploy-check: install-dev ## Django's deployment checklist against production se
 	ROUNDTABLE_ENV=production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=roundtable.example \
 	  DATABASE_URL=sqlite:///$$(mktemp -d)/deploy-check.sqlite3 $(MANAGE) check --deploy --fail-level WARNING
 
-bench: install-dev ## Benchmarks at the sizes the issues name (see docs/performance.md)
-	$(BIN)/python -m roundtable.benchmarks
+bench: install-dev ## Benchmarks at the sizes the issues name (docs/performance.md); SIZE=10000 DB=sqlite FRESH=1
+	$(BIN)/python -m roundtable.benchmarks $(if $(SIZE),--size $(SIZE)) $(if $(DB),--db $(DB)) $(if $(FRESH),--fresh)
 
 .PHONY: clean
 clean: ## Remove the virtual environment, node_modules, built assets and the demo database

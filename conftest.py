@@ -25,6 +25,9 @@ from roundtable.directory.tests.factories import (
     grant,
 )
 
+# Browser-test fixtures (chromium, page, open_page, totp_window) for any test that asks for them.
+pytest_plugins = ["roundtable.testing.browser"]
+
 
 @dataclass
 class Personas:
@@ -40,11 +43,21 @@ class Personas:
 @pytest.fixture
 def personas(db: None) -> Personas:
     """Seven users across three organisations in two partnerships, each with a team."""
-    testshire = PartnershipFactory(name="Testshire Community Safety Partnership", short_name="testshire")
+    testshire = PartnershipFactory(
+        name="Testshire Community Safety Partnership", short_name="testshire"
+    )
     elsewhere = PartnershipFactory(name="Elsewhere Partnership", short_name="elsewhere")
-    police = OrganisationFactory(name="Testshire Police", kind=OrganisationKind.POLICE, partnership=testshire)
-    council = OrganisationFactory(name="Testshire District Council", kind=OrganisationKind.LOCAL_AUTHORITY, partnership=testshire)
-    far_police = OrganisationFactory(name="Elsewhere Police", kind=OrganisationKind.POLICE, partnership=elsewhere)
+    police = OrganisationFactory(
+        name="Testshire Police", kind=OrganisationKind.POLICE, partnership=testshire
+    )
+    council = OrganisationFactory(
+        name="Testshire District Council",
+        kind=OrganisationKind.LOCAL_AUTHORITY,
+        partnership=testshire,
+    )
+    far_police = OrganisationFactory(
+        name="Elsewhere Police", kind=OrganisationKind.POLICE, partnership=elsewhere
+    )
     asb = TeamFactory(organisation=police, name="ASB Team")
     iom = TeamFactory(organisation=police, name="IOM Team")
     council_asb = TeamFactory(organisation=council, name="Council ASB Team")
@@ -63,7 +76,9 @@ def personas(db: None) -> Personas:
     grant(spoc, Capability.ORGANISATION_ADMIN)
     audrey = person("audrey@police.testshire.invalid", "Audrey Auden", police, asb)
     grant(audrey, Capability.AUDITOR)
-    sysadmin = UserFactory(email="sysadmin@roundtable.invalid", full_name="Sid Sysop", organisation=None)
+    sysadmin = UserFactory(
+        email="sysadmin@roundtable.invalid", full_name="Sid Sysop", organisation=None
+    )
     grant(sysadmin, Capability.SYSTEM_ADMIN)
     return Personas(alice, bob, carol, dave, spoc, audrey, sysadmin)
 

@@ -1,0 +1,118 @@
+"""axe-core finds no WCAG 2.2 A/AA violations on the pages every user or administrator meets.
+
+Each page is checked as it is served (strict CSP on, scripts run), after the journey that leads
+to it, so the check covers the state a person really sees.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Page, expect
+
+from roundtable.directory.tests.factories import TEST_PASSWORD, enrol_totp
+from roundtable.testing.browser import assert_accessible, sign_in, sign_in_with_password
+
+if TYPE_CHECKING:
+    from conftest import Personas
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_sign_in_page_is_accessible(page: Page, db: None) -> None:
+    page.goto("/accounts/login/")
+    expect(page.locator("input[name=login]")).to_be_visible()
+
+    assert_accessible(page)
+
+
+def test_sign_in_page_with_errors_is_accessible(page: Page, personas: Personas) -> None:
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(personas.alice.email)
+    page.locator("input[name=password]").fill("not the right password at all")
+    page.get_by_role("button", name=re.compile(r"^sign in$", re.I)).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+    assert_accessible(page)
+
+
+def test_mfa_code_page_is_accessible(page: Page, personas: Personas, totp_window: None) -> None:
+    enrol_totp(personas.alice)
+    sign_in_with_password(page, email=personas.alice.email, password=TEST_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+
+    assert_accessible(page)
+
+
+def test_mfa_enrolment_page_is_accessible(page: Page, personas: Personas) -> None:
+    sign_in_with_password(page, email=personas.carol.email, password=TEST_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
+
+    assert_accessible(page)
+
+
+def test_home_page_is_accessible(page: Page, personas: Personas, totp_window: None) -> None:
+    secret = enrol_totp(personas.alice)
+    sign_in(page, email=personas.alice.email, password=TEST_PASSWORD, secret=secret)
+
+    assert_accessible(page)
+
+
+def test_switch_team_page_is_accessible(page: Page, personas: Personas, totp_window: None) -> None:
+    secret = enrol_totp(personas.alice)
+    sign_in(page, email=personas.alice.email, password=TEST_PASSWORD, secret=secret)
+    page.goto("/directory/switch-team/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    assert_accessible(page)
+
+
+def test_organisation_admin_page_is_accessible_to_the_spoc(
+    page: Page, personas: Personas, totp_window: None
+) -> None:
+    spoc = personas.spoc
+    secret = enrol_totp(spoc)
+    sign_in(page, email=spoc.email, password=TEST_PASSWORD, secret=secret)
+    page.goto("/directory/organisation/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    assert_accessible(page)
+
+
+def test_django_admin_index_is_accessible_to_a_system_admin(
+    page: Page, personas: Personas, totp_window: None
+) -> None:
+    secret = enrol_totp(personas.sysadmin)
+    sign_in(page, email=personas.sysadmin.email, password=TEST_PASSWORD, secret=secret)
+    page.goto(f"/{settings.ADMIN_URL}")
+    expect(page.locator("#site-name")).to_be_visible()
+
+    assert_accessible(page)
+
+
+def test_django_admin_user_list_is_accessible_to_a_system_admin(
+    page: Page, personas: Personas, totp_window: None
+) -> None:
+    secret = enrol_totp(personas.sysadmin)
+    sign_in(page, email=personas.sysadmin.email, password=TEST_PASSWORD, secret=secret)
+    page.goto(f"/{settings.ADMIN_URL}directory/user/")
+    expect(page.locator("#result_list")).to_be_visible()
+
+    assert_accessible(page)
+
+
+def test_django_admin_user_change_page_is_accessible_to_a_system_admin(
+    page: Page, personas: Personas, totp_window: None, browser_errors: list[str]
+) -> None:
+    secret = enrol_totp(personas.sysadmin)
+    sign_in(page, email=personas.sysadmin.email, password=TEST_PASSWORD, secret=secret)
+    page.goto(f"/{settings.ADMIN_URL}directory/user/{personas.alice.pk}/change/")
+    expect(page.locator("#user_form")).to_be_visible()
+
+    assert_accessible(page)
+    # Known, cosmetic: Django's autocomplete widget (select2) writes style="width: ..." into the
+    # markup it builds, which the strict CSP blocks; the widget still works. Only that is let go.
+    browser_errors[:] = [error for error in browser_errors if "Applying inline style" not in error]
