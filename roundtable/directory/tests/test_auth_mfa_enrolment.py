@@ -28,8 +28,9 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture
-def unenrolled_client(personas) -> Client:
+def unenrolled_client(personas, settings) -> Client:
     """Alice, signed in with her password, before she has set up any second factor."""
+    settings.WHITENOISE_USE_FINDERS = True  # serve static files as development and production do
     client = Client()
     response = submit_password(client, personas.alice.email)
     assert response.status_code == 302
@@ -175,8 +176,10 @@ def test_mfa_settings_pages_are_govuk_pages(personas) -> None:
         assert_page_fits_the_shell(response.content.decode())
 
 
-def test_security_key_page_loads_its_scripts_as_files_the_csp_allows(personas) -> None:
+def test_security_key_page_loads_its_scripts_as_files_the_csp_allows(personas, settings) -> None:
     import re
+
+    settings.WHITENOISE_USE_FINDERS = True  # serve static files as development and production do
 
     client = Client()
     sign_in(client, personas.alice, enrol_totp(personas.alice))
