@@ -33,18 +33,35 @@ from roundtable.sharing.models import ShareGrant
 from roundtable.sharing.sections import SECTIONS_BY_KIND, RecordKind, Section
 
 
+def agencies_sharing(profile_ids: list[int]) -> dict[int, set[str]]:
+    """Organisations holding a live share of each profile, in one query (the owner not included).
+
+    Search, duplicate checks and the signpost page all name "the agencies involved" this way.
+    """
+    now = timezone.now()
+    rows = (
+        ShareGrant.objects.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            record_kind=RecordKind.PROFILE,
+            record_id__in=profile_ids,
+            revoked_at__isnull=True,
+        )
+        .values_list("record_id", "organisation__name", "team__organisation__name")
+        .order_by()
+    )
+    result: dict[int, set[str]] = {}
+    for record_id, organisation_name, team_organisation_name in rows:
+        name = organisation_name or team_organisation_name
+        if name:
+            result.setdefault(int(record_id), set()).add(name)
+    return result
+
+
 def agencies_involved(profile: Profile) -> list[str]:
     """Names of the owning organisation and of organisations with a live grant, owner first."""
-    now = timezone.now()
-    grants = ShareGrant.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        record_kind=RecordKind.PROFILE,
-        record_id=profile.pk,
-        revoked_at__isnull=True,
-    ).values_list("team__organisation__name", "organisation__name")
     owner = profile.owning_organisation.name
-    others = {team_org or org for team_org, org in grants} - {owner, None}
-    return [owner, *sorted(str(name) for name in others)]
+    others = agencies_sharing([profile.pk]).get(profile.pk, set()) - {owner}
+    return [owner, *sorted(others)]
 
 
 @dataclass(frozen=True)

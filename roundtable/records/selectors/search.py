@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from roundtable.records.models import (
     Address,
@@ -33,9 +32,10 @@ from roundtable.records.models import (
     Profile,
 )
 from roundtable.records.names import fold, phonetic
+from roundtable.records.selectors.profiles import agencies_sharing
 from roundtable.sharing import policy
 from roundtable.sharing.kinds import SLUG_BY_KIND
-from roundtable.sharing.models import ShareGrant, Visibility
+from roundtable.sharing.models import Visibility
 from roundtable.sharing.sections import RecordKind, Section
 
 # How many candidates the index may hand to ranking; bounded so a common surname costs the same
@@ -279,27 +279,6 @@ def request_access_url(code: str) -> str:
     )
 
 
-def agencies_involved(profile_ids: list[int]) -> dict[int, set[str]]:
-    """Organisations holding a live share of each profile (the owner is added by the caller)."""
-    now = timezone.now()
-    rows = (
-        ShareGrant.objects.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            record_kind=RecordKind.PROFILE,
-            record_id__in=profile_ids,
-            revoked_at__isnull=True,
-        )
-        .values_list("record_id", "organisation__name", "team__organisation__name")
-        .order_by()
-    )
-    result: dict[int, set[str]] = {}
-    for record_id, organisation_name, team_organisation_name in rows:
-        name = organisation_name or team_organisation_name
-        if name:
-            result.setdefault(int(record_id), set()).add(name)
-    return result
-
-
 def search_hit(profile: Profile, *, is_full: bool, shows_identity: bool, score: float) -> SearchHit:
     """What a search or duplicate check may show of one profile, given what the policy allowed."""
     # A signpost's name and date of birth are open to everyone who may see the signpost; a full
@@ -357,7 +336,7 @@ def profile_search(*, viewer: policy.Viewer, query: SearchQuery) -> SearchResult
     full = [item for item in ranked if item[2].pk in visible_ids]
     signposts = [item for item in ranked if item[2].pk not in visible_ids]
     shown_signposts = signposts[:RESULT_CAP]
-    agencies = agencies_involved([item[2].pk for item in shown_signposts])
+    agencies = agencies_sharing([item[2].pk for item in shown_signposts])
     signpost_hits = []
     for score, _, profile in shown_signposts:
         hit = search_hit(profile, is_full=False, shows_identity=False, score=score)

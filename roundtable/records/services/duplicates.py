@@ -48,7 +48,8 @@ from roundtable.records.models import (
     WarningMarker,
 )
 from roundtable.records.names import fold, phonetic
-from roundtable.records.selectors.search import SearchHit, agencies_involved, search_hit
+from roundtable.records.selectors.profiles import agencies_sharing
+from roundtable.records.selectors.search import SearchHit, search_hit
 from roundtable.records.services.profiles import name_index_rebuild
 from roundtable.sharing import access, policy
 from roundtable.sharing.models import BreakGlass, ShareGrant
@@ -176,7 +177,7 @@ def profile_duplicate_candidates(
     identity_ids = set(
         policy.visible(viewer, within, section=Section.IDENTITY).values_list("pk", flat=True)
     )
-    agencies = agencies_involved([p.pk for p in profiles if p.pk not in visible_ids])
+    agencies = agencies_sharing([p.pk for p in profiles if p.pk not in visible_ids])
     summaries = []
     for profile in profiles:
         found = matches[profile.pk]
