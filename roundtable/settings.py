@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "roundtable.tasking",
     "roundtable.sharing",
     "roundtable.records",
+    "roundtable.casework",
     "roundtable.directory.admin_apps.RoundtableAdminConfig",  # the system-admin-only admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",

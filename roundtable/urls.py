@@ -17,6 +17,8 @@ urlpatterns = [
     path("audit/", include("roundtable.audit.urls")),
     path("records/", include("roundtable.records.urls")),
     path("sharing/", include("roundtable.sharing.urls")),
+    path("casework/", include("roundtable.casework.urls")),
+    path("tasks/", include("roundtable.tasking.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
