@@ -159,6 +159,25 @@ def section_mask(viewer: Viewer, record: Record) -> int:
     return mask
 
 
+def section_masks(viewer: Viewer, kind: int, record_ids: list[int]) -> dict[int, int]:
+    """For many records at once: record id -> section bitmask, for those the viewer may open.
+
+    A record appears exactly when ``visible()`` would keep it (it has a live access row for the
+    viewer); one indexed query however many records, and each answer is remembered for
+    ``section_mask``.
+    """
+    masks: dict[int, int] = {}
+    if viewer.principals and record_ids:
+        rows = AccessEntry.objects.filter(
+            viewer.principal_filter, _live(), record_kind=kind, record_id__in=record_ids
+        ).values_list("record_id", "sections")
+        for record_id, value in rows:
+            masks[record_id] = masks.get(record_id, 0) | value
+    for record_id in record_ids:
+        viewer._cache[(int(kind), int(record_id))] = masks.get(record_id, 0)
+    return masks
+
+
 def sections(viewer: Viewer, record: Record) -> frozenset[Section]:
     """The sections of this record the viewer may see."""
     return from_mask(section_mask(viewer, record), int(record.record_kind))

@@ -36,13 +36,18 @@ from roundtable.records.selectors.profiles import agencies_sharing
 from roundtable.sharing import policy
 from roundtable.sharing.kinds import SLUG_BY_KIND
 from roundtable.sharing.models import Visibility
-from roundtable.sharing.sections import RecordKind, Section
+from roundtable.sharing.sections import BIT, RecordKind, Section
 
 # How many candidates the index may hand to ranking; bounded so a common surname costs the same
 # as a rare one.
 CANDIDATE_LIMIT = 500
 # The most full results and signposts a page shows (anti-fishing: ARCHITECTURE.md §4).
 RESULT_CAP = 50
+# How many of the best-scoring candidates are loaded and classified by the policy. Scoring works
+# on the index rows alone, so a common surname (hundreds of candidates) costs the same to show
+# as a rare one: only the shortlist is ever turned into Profile objects and access checks. Two
+# full pages plus a margin for hidden records the policy drops.
+SHORTLIST = 2 * RESULT_CAP + 20
 # Keys end in letters a-z only, so every key with a prefix sorts between it and this ceiling.
 _KEY_CEILING = "z" * 100
 
@@ -108,6 +113,8 @@ class SearchResults:
     signposts: list[SearchHit]
     full_capped: bool
     signposts_capped: bool
+    # More people matched than were ranked: only the best SHORTLIST candidates were looked at.
+    shortlisted: bool = False
 
     @property
     def count(self) -> int:
@@ -306,32 +313,40 @@ def search_hit(profile: Profile, *, is_full: bool, shows_identity: bool, score: 
     return hit
 
 
+def _shortlist(
+    found: set[int], entries_by_profile: dict[int, list[Entry]], query: SearchQuery
+) -> tuple[list[int], dict[int, float], bool]:
+    """The best-scoring candidates (by their index rows alone), their scores, and whether any
+    were left out."""
+    scores = {pk: _score(entries_by_profile.get(pk, []), query) for pk in found}
+    if len(found) <= SHORTLIST:
+        return sorted(found), scores, False
+    best = sorted(found, key=lambda pk: (-scores[pk], pk))[:SHORTLIST]
+    return sorted(best), scores, True
+
+
 def profile_search(*, viewer: policy.Viewer, query: SearchQuery) -> SearchResults:
     """People matching the query, as full results and signposts, for this viewer only."""
     found, entries_by_profile = _candidates(viewer, query)
     if not found:
         return SearchResults([], [], full_capped=False, signposts_capped=False)
-    ids = sorted(found)[:CANDIDATE_LIMIT]
+    ids, scores, shortlisted = _shortlist(found, entries_by_profile, query)
     base: QuerySet[Profile] = Profile.objects.filter(
         _owner_condition(viewer, query.scope), pk__in=ids, merged_into__isnull=True
     )
     profiles = list(
         policy.signpost_visible(viewer, base).select_related("owning_team", "owning_organisation")
     )
-    loaded = [profile.pk for profile in profiles]
-    within = Profile.objects.filter(pk__in=loaded)
-    visible_ids = set(policy.visible(viewer, within).values_list("pk", flat=True))
-    identity_ids = set(
-        policy.visible(viewer, within, section=Section.IDENTITY).values_list("pk", flat=True)
-    )
+    masks = policy.section_masks(viewer, RecordKind.PROFILE, [profile.pk for profile in profiles])
+    visible_ids = set(masks)
+    identity_ids = {pk for pk, mask in masks.items() if mask & BIT[Section.IDENTITY]}
     ranked: list[tuple[float, str, Profile]] = []
     for profile in profiles:
         # Gender is identity data: it filters only records whose identity the viewer may see,
         # so the filter cannot be used to learn a signposted person's gender.
         if query.gender and profile.pk in identity_ids and profile.gender != query.gender:
             continue
-        score = _score(entries_by_profile.get(profile.pk, []), query)
-        ranked.append((score, profile.display_name.lower(), profile))
+        ranked.append((scores[profile.pk], profile.display_name.lower(), profile))
     ranked.sort(key=lambda item: (-item[0], item[1], str(item[2].code)))
     full = [item for item in ranked if item[2].pk in visible_ids]
     signposts = [item for item in ranked if item[2].pk not in visible_ids]
@@ -351,6 +366,7 @@ def profile_search(*, viewer: policy.Viewer, query: SearchQuery) -> SearchResult
         signposts=signpost_hits,
         full_capped=len(full) > RESULT_CAP,
         signposts_capped=len(signposts) > RESULT_CAP,
+        shortlisted=shortlisted,
     )
 
 

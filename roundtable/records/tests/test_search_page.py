@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from roundtable.audit.models import Action, AuditEvent, Outcome
 from roundtable.records.models import Address, Identifier, ProfileAlias
+from roundtable.records.selectors.search import SHORTLIST
 from roundtable.records.services.profiles import name_index_rebuild
 from roundtable.sharing.models import Visibility
 from roundtable.sharing.sections import Section
@@ -416,6 +417,30 @@ def test_fifty_signposts_exactly_are_not_marked_capped(personas, client_for):
     assert len(response.context["results"].signposts) == 50
     assert not response.context["results"].signposts_capped
     assert b"More than 50 matched" not in response.content
+
+
+def test_a_crowded_search_ranks_before_loading_and_keeps_the_closest_match(personas, client_for):
+    # More candidates than the shortlist: only the best-scoring are loaded, and the page says so.
+    for number in range(SHORTLIST + 5):
+        person(personas.carol, given_name=f"Sam{chr(97 + number % 26)}", family_name="Ravensworth")
+    mine = person(personas.alice, given_name="Quinlan", family_name="Ravensworth")
+    response = search(
+        client_for(personas.alice),
+        family_name="Ravensworth",
+        given_name="Quinlan",
+        **dob(1, 4, 1990),
+    )
+    results = response.context["results"]
+    assert results.shortlisted
+    assert [hit.code for hit in results.full] == [str(mine.code)]
+    assert len(results.signposts) == 50
+    assert 'data-testid="shortlisted"' in response.content.decode()
+
+
+def test_an_uncrowded_search_is_not_marked_shortlisted(personas, client_for, jordan):
+    response = find_jordan(client_for(personas.alice))
+    assert not response.context["results"].shortlisted
+    assert b'data-testid="shortlisted"' not in response.content
 
 
 def test_every_search_is_audited_with_terms_count_and_codes(personas, client_for, jordan):

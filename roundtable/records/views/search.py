@@ -113,6 +113,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "signposts": [hit.code for hit in results.signposts],
             "full_capped": results.full_capped,
             "signposts_capped": results.signposts_capped,
+            "shortlisted": results.shortlisted,
         },
     )
     context = {"form": form, "results": results, "searched": True, "cap": RESULT_CAP}

@@ -263,3 +263,26 @@ def test_sweep_removes_only_expired_rows(personas, jordan):
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
         assert access_sweep_expired() == 1
     assert AccessEntry.objects.count() == before - 1
+
+
+def test_section_masks_answers_for_many_records_as_visible_and_sections_do(personas, jordan):
+    alice = personas.alice
+    theirs = profile_for(personas.carol, personas.carol.memberships.get().team)
+    hidden = profile_for(personas.carol, personas.carol.memberships.get().team)
+    record_set_visibility(
+        actor=personas.carol,
+        record=hidden,
+        visibility=Visibility.HIDDEN,
+        expected_version=hidden.version,
+        reason="Protected witness",
+    )
+    ids = [jordan.pk, theirs.pk, hidden.pk]
+
+    for person in (personas.alice, personas.bob, personas.carol, personas.dave):
+        masks = policy.section_masks(viewer(person), RecordKind.PROFILE, ids)
+        fresh = viewer(person)  # a new viewer: no answers remembered from section_masks
+        within = Profile.objects.filter(pk__in=ids)
+        assert set(masks) == set(policy.visible(fresh, within).values_list("pk", flat=True))
+        for profile in Profile.objects.filter(pk__in=ids):
+            assert masks.get(profile.pk, 0) == policy.section_mask(fresh, profile)
+    assert set(policy.section_masks(viewer(alice), RecordKind.PROFILE, ids)) == {jordan.pk}
