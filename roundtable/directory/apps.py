@@ -9,3 +9,6 @@ class DirectoryConfig(AppConfig):
     name = "roundtable.directory"
     label = "directory"
     verbose_name = "Directory"
+
+    def ready(self) -> None:
+        from roundtable.directory import receivers  # noqa: F401  (connects the signal receivers)

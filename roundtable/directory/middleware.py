@@ -22,6 +22,9 @@ from roundtable.directory.services.sessions import ExpiryReason, session_expire
 
 ACTING_TEAM_SESSION_KEY = "roundtable_acting_team_id"
 SIGNED_IN_AT_SESSION_KEY = "roundtable_signed_in_at"
+#: Set once this session has seen the user holds a second factor, so the check costs no query on
+#: every later request; cleared when the user removes an authenticator (``receivers``).
+MFA_ENROLLED_SESSION_KEY = "roundtable_mfa_enrolled"
 LAST_ACTIVITY_SESSION_KEY = "roundtable_last_activity"
 #: Last activity is rewritten at most this often (seconds), so reading a page does not always
 #: cost a session write; idle time is measured to within this much.
@@ -105,7 +108,8 @@ class RequireMFAMiddleware:
     """Sends a signed-in user with no authenticator app or security key to enrol one first.
 
     Every account must have a second factor; the first sign-in ends on the enrolment page, and
-    no other page opens until enrolment is done (signing out always works).
+    no other page opens until enrolment is done (signing out always works). Once a session has
+    seen a second factor it remembers so in the session, so later requests cost no query.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -115,12 +119,15 @@ class RequireMFAMiddleware:
         user = request.user
         if (
             user.is_authenticated
+            and not request.session.get(MFA_ENROLLED_SESSION_KEY)
             and not self._is_exempt(request)
-            and not Authenticator.objects.filter(
+        ):
+            enrolled = Authenticator.objects.filter(
                 user_id=user.pk, type__in=SECOND_FACTOR_TYPES
             ).exists()
-        ):
-            return _redirect(request, reverse("mfa_activate_totp"))
+            if not enrolled:
+                return _redirect(request, reverse("mfa_activate_totp"))
+            request.session[MFA_ENROLLED_SESSION_KEY] = True
         return self.get_response(request)
 
     @staticmethod

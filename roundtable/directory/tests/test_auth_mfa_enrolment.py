@@ -9,7 +9,9 @@ import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roundtable.audit.models import Action, AuditEvent
@@ -123,6 +125,18 @@ def test_enrolled_user_reaches_pages_without_being_redirected(personas, client_f
 
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("directory:my_account")).status_code == 200
+
+
+def test_a_session_checks_for_a_second_factor_once_not_on_every_request(
+    personas, client_for
+) -> None:
+    client = client_for(personas.alice)
+    client.get(reverse("home"))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+
+    assert not [q for q in queries.captured_queries if "mfa_authenticator" in q["sql"]]
 
 
 def test_a_security_key_counts_as_a_second_factor(personas) -> None:
