@@ -173,8 +173,12 @@ def test_my_cases_page_filters_and_pages(personas, work, client_for):
         open_case(personas.alice, work.asb, work.case_type)
     client = client_for(personas.alice)
     url = reverse("records:my_cases")
-    response = client.get(url, {"status": "closed"})
-    assert "There are no cases to show." in response.content.decode()
+    response = client.get(url, {"status": "closed", "case_type": str(work.case_type.code)})
+    page = response.content.decode()
+    assert "There are no cases to show." in page
+    # The filters keep what was chosen.
+    assert '<option value="closed" selected>Closed</option>' in page
+    assert f'<option value="{work.case_type.code}" selected>' in page
     response = client.get(url, {"status": "bogus"})
     assert response.status_code == 200
 
