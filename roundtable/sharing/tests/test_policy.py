@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from roundtable.audit.models import Action, AuditEvent
 from roundtable.records.models import Profile
+from roundtable.records.selectors.search import as_record
 from roundtable.sharing import policy
 from roundtable.sharing.access import actual_rows, expected_rows
 from roundtable.sharing.models import Visibility
@@ -284,5 +285,5 @@ def test_section_masks_answers_for_many_records_as_visible_and_sections_do(perso
         within = Profile.objects.filter(pk__in=ids)
         assert set(masks) == set(policy.visible(fresh, within).values_list("pk", flat=True))
         for profile in Profile.objects.filter(pk__in=ids):
-            assert masks.get(profile.pk, 0) == policy.section_mask(fresh, profile)
+            assert masks.get(profile.pk, 0) == policy.section_mask(fresh, as_record(profile))
     assert set(policy.section_masks(viewer(alice), RecordKind.PROFILE, ids)) == {jordan.pk}
