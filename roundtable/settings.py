@@ -219,6 +219,8 @@ TEMPLATES = [
         },
     }
 ]
+# Plain widgets drawn in Python with exactly Django's markup (roundtable/lib/widgets.py).
+FORM_RENDERER = "roundtable.lib.widgets.FastWidgetRenderer"
 
 # --- Authentication ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
