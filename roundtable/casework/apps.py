@@ -9,3 +9,10 @@ class CaseworkConfig(AppConfig):
     name = "roundtable.casework"
     label = "casework"
     verbose_name = "Casework"
+
+    def ready(self) -> None:
+        from roundtable.casework import timeline
+        from roundtable.casework.selectors.timeline import diary_items, stage_items
+
+        timeline.register_source("diary", diary_items)
+        timeline.register_source("stage", stage_items)

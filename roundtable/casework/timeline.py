@@ -46,6 +46,12 @@ def register_source(kind: str, source: Source) -> None:
     _sources[kind] = source
 
 
+def unregister_source(kind: str, source: Source) -> None:
+    """Remove a source registered for ``kind`` (tests that register their own use this)."""
+    if _sources.get(kind) is source:
+        del _sources[kind]
+
+
 def sources() -> dict[str, Source]:
     """Every registered source, by kind."""
     return dict(sorted(_sources.items()))

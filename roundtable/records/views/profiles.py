@@ -56,6 +56,7 @@ SECTION_TEMPLATES = {
     Section.SENSITIVE: "records/profiles/sections/_sensitive.html",
     Section.WARNINGS: "records/profiles/sections/_warnings.html",
     Section.RELATIONSHIPS: "records/profiles/sections/_relationships.html",
+    Section.DIARY: "casework/diary/_profile_section.html",
 }
 PLACEHOLDER_TEMPLATE = "records/profiles/sections/_later.html"
 
