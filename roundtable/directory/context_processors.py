@@ -1,16 +1,19 @@
 """The page shell's context: acting team and the navigation a user's capabilities allow.
 
 Resolved once per request from what the middleware already loaded; it adds no queries of its own
-beyond the user's capabilities, which are cached on the request.
+beyond the user's capabilities, which are cached on the request, and the count of the user's
+overdue tasks (one indexed count, run only when the navigation is drawn).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from roundtable.directory import permissions
@@ -22,6 +25,19 @@ class NavItem:
     href: str
     description: str = ""
     active: bool = False
+    # A number to show beside the link (e.g. overdue tasks); lazy, so it costs nothing unless drawn.
+    badge: Any = None
+    badge_label: str = ""
+
+
+def _overdue_tasks(user_id: int) -> Callable[[], int]:
+    def count() -> int:
+        # Imported when the badge is drawn: tasking builds on the directory, not the other way.
+        from roundtable.tasking.selectors.tasks import overdue_count_for_user
+
+        return overdue_count_for_user(user_id=user_id)
+
+    return count
 
 
 def _navigation(request: HttpRequest) -> list[NavItem]:
@@ -31,6 +47,7 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
         items += [
             (_("Search"), reverse("records:search"), _("find whether a person is known")),
             (_("Cases"), reverse("records:my_cases"), _("the cases your team owns or shares")),
+            (_("Tasks"), reverse("tasking:my_tasks"), _("your tasks and your team's queue")),
             (
                 _("Access requests"),
                 reverse("sharing:my_requests"),
@@ -72,9 +89,16 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
             )
         )
     path = request.path
+    tasks_href = reverse("tasking:my_tasks")
+    user_id = cast(int, user.pk)  # the shell is built for signed-in users only
     return [
         NavItem(
-            text, href, description, active=(href == path if href == "/" else path.startswith(href))
+            text,
+            href,
+            description,
+            active=(href == path if href == "/" else path.startswith(href)),
+            badge=SimpleLazyObject(_overdue_tasks(user_id)) if href == tasks_href else None,
+            badge_label=_("overdue") if href == tasks_href else "",
         )
         for text, href, description in items
     ]

@@ -23,7 +23,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_POST
 
-from roundtable.directory import permissions, selectors
+from roundtable.directory import handover, permissions, selectors
 from roundtable.directory.forms import (
     CapabilitiesForm,
     DeactivateForm,
@@ -354,6 +354,7 @@ def user_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         .exists(),
         "is_self": other.pk == actor.pk,
         "version_form": VersionForm(initial={"version": other.version}),
+        "open_work": handover.open_work(other),
     }
     return render(request, "directory/user_detail.html", context)
 
@@ -402,6 +403,10 @@ def user_deactivate(request: HttpRequest, code: UUID) -> HttpResponse:
         warning=(
             "They will be signed out at once and will not be able to sign in until the account "
             "is reactivated."
+            + "".join(
+                f" They still hold {work.summary}: hand it over from their page."
+                for work in handover.open_work(other)
+            )
         ),
     )
 

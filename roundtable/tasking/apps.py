@@ -7,7 +7,7 @@ from django.conf import settings
 
 
 class TaskingConfig(AppConfig):
-    """Tasks, alerts and background work; for now the periodic scheduler."""
+    """Tasks, alerts and background work: the periodic scheduler, tasks and their sweeps."""
 
     name = "roundtable.tasking"
     label = "tasking"
@@ -15,8 +15,13 @@ class TaskingConfig(AppConfig):
 
     def ready(self) -> None:
         from roundtable.audit.tasks import seal_audit_events
+        from roundtable.casework.timeline import register_source
+        from roundtable.directory.handover import register_provider
         from roundtable.sharing.tasks import lapse_shares_of_ended_agreements, sweep_expired_access
         from roundtable.tasking import schedule
+        from roundtable.tasking.handover import leaver_open_work
+        from roundtable.tasking.selectors.tasks import case_timeline_items
+        from roundtable.tasking.tasks import escalate_overdue_tasks, remind_tasks_due_soon
 
         schedule.register(
             name="audit.seal",
@@ -33,3 +38,17 @@ class TaskingConfig(AppConfig):
         schedule.register(
             name="sharing.sweep_expired_access", every=timedelta(hours=1), task=sweep_expired_access
         )
+        # Both sweeps are idempotent (each task is escalated once and reminded once a day), so
+        # hourly runs only bound how late after midnight a notice can go.
+        schedule.register(
+            name="tasking.escalate_overdue_tasks",
+            every=timedelta(hours=1),
+            task=escalate_overdue_tasks,
+        )
+        schedule.register(
+            name="tasking.remind_tasks_due_soon",
+            every=timedelta(hours=1),
+            task=remind_tasks_due_soon,
+        )
+        register_source("task", case_timeline_items)
+        register_provider("tasking", leaver_open_work)

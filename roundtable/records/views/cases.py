@@ -49,8 +49,9 @@ from roundtable.sharing import policy
 from roundtable.sharing.sections import Section
 
 CASES_PER_PAGE = 25
-# The case sections this issue builds pages for; diary, documents and tasks come with casework.
-BUILT_SECTIONS = (Section.SUMMARY, Section.MEMBERS, Section.RISK)
+# The case sections this issue builds pages for; diary and documents come with casework. The
+# Tasks section is drawn by tasking's ``case_tasks_section`` tag.
+BUILT_SECTIONS = (Section.SUMMARY, Section.MEMBERS, Section.RISK, Section.TASKS)
 
 
 def _user(request: HttpRequest) -> Any:
