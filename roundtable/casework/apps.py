@@ -9,3 +9,9 @@ class CaseworkConfig(AppConfig):
     name = "roundtable.casework"
     label = "casework"
     verbose_name = "Casework"
+
+    def ready(self) -> None:
+        from roundtable.casework import timeline
+        from roundtable.casework.selectors.documents import case_document_items
+
+        timeline.register_source("document", case_document_items)

@@ -319,11 +319,11 @@ def cells() -> list[tuple[str, str, str]]:
 SECTION_MARK = re.compile(r'data-section="([a-z]+)"')
 WITHHELD_MARK = re.compile(r'data-withheld="([a-z]+)"')
 
-#: The sections each record page renders today (diary, documents, tasks come with casework).
+#: The sections each record page renders today (diary and tasks come with casework).
 BUILT: dict[str, frozenset[str]] = {
-    "case": frozenset({Section.SUMMARY, Section.MEMBERS, Section.RISK}),
-    "premises": frozenset({Section.SUMMARY, Section.MEMBERS}),
-    "group": frozenset({Section.SUMMARY, Section.MEMBERS}),
+    "case": frozenset({Section.SUMMARY, Section.MEMBERS, Section.RISK, Section.DOCUMENTS}),
+    "premises": frozenset({Section.SUMMARY, Section.MEMBERS, Section.DOCUMENTS}),
+    "group": frozenset({Section.SUMMARY, Section.MEMBERS, Section.DOCUMENTS}),
     # The person page renders every section it may show (a placeholder for those to come).
     "person": frozenset(SECTIONS_BY_KIND[RecordKind.PROFILE]),
 }

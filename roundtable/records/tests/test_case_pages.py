@@ -29,7 +29,7 @@ from roundtable.sharing.tests.factories import profile_for
 
 CASE_SECTIONS = {"summary", "members", "diary", "documents", "risk", "tasks"}
 ALL = CASE_SECTIONS
-BUILT = {"summary", "members", "risk"}  # diary, documents and tasks come with casework
+BUILT = {"summary", "members", "risk", "documents"}  # diary and tasks come with casework
 NOT_FOUND = (404, None)
 
 # state -> persona -> (status, sections the viewer may see). The page renders those of them

@@ -49,8 +49,8 @@ from roundtable.sharing import policy
 from roundtable.sharing.sections import Section
 
 CASES_PER_PAGE = 25
-# The case sections this issue builds pages for; diary, documents and tasks come with casework.
-BUILT_SECTIONS = (Section.SUMMARY, Section.MEMBERS, Section.RISK)
+# The case sections the case page shows; diary and tasks come with the rest of casework.
+BUILT_SECTIONS = (Section.SUMMARY, Section.MEMBERS, Section.RISK, Section.DOCUMENTS)
 
 
 def _user(request: HttpRequest) -> Any:
