@@ -140,6 +140,49 @@ try:
         "ROUNDTABLE_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024, maximum=50 * 1024 * 1024
     )
 
+    # --- Documents (casework): the size limit and where files are kept -------------------------
+    # Never under a public URL: files are read back only by the download view, through the policy.
+    DOCUMENT_MAX_BYTES = (
+        env_int("ROUNDTABLE_DOCUMENT_MAX_MB", 20, minimum=1, maximum=500) * 1024 * 1024
+    )
+    DOCUMENT_STORAGE = env_choice("ROUNDTABLE_DOCUMENT_STORAGE", ("filesystem", "s3"), "filesystem")
+    _document_storage: dict[str, Any]
+    if DOCUMENT_STORAGE == "s3":
+        _bucket = env_str("ROUNDTABLE_DOCUMENT_S3_BUCKET")
+        if not _bucket:
+            raise EnvError(
+                "ROUNDTABLE_DOCUMENT_S3_BUCKET is required when ROUNDTABLE_DOCUMENT_STORAGE is s3."
+            )
+        _addressing = env_choice(
+            "ROUNDTABLE_DOCUMENT_S3_ADDRESSING_STYLE", ("auto", "path", "virtual"), "auto"
+        )
+        _document_storage = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": _bucket,
+                "location": env_str("ROUNDTABLE_DOCUMENT_S3_PREFIX", "documents"),
+                "endpoint_url": env_str("ROUNDTABLE_DOCUMENT_S3_ENDPOINT_URL") or None,
+                "region_name": env_str("ROUNDTABLE_DOCUMENT_S3_REGION") or None,
+                # Unset: boto3's own chain (instance role, AWS_* variables) finds credentials.
+                "access_key": env_str("ROUNDTABLE_DOCUMENT_S3_ACCESS_KEY_ID") or None,
+                "secret_key": env_secret("ROUNDTABLE_DOCUMENT_S3_SECRET_ACCESS_KEY", required=False)
+                or None,
+                "addressing_style": None if _addressing == "auto" else _addressing,
+                "default_acl": "private",
+                "file_overwrite": False,
+                "querystring_auth": True,
+            },
+        }
+    else:
+        _document_storage = {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": env_str("ROUNDTABLE_DOCUMENT_DIR", str(VAR_DIR / "documents")),
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+
     # --- Sharing -----------------------------------------------------------------------------
     # How long break-the-glass access lasts before it lapses on its own.
     BREAK_GLASS_HOURS = env_int("ROUNDTABLE_BREAK_GLASS_HOURS", 3, minimum=1, maximum=24)
@@ -355,6 +398,7 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "media")},
     },
+    "documents": _document_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -363,6 +407,15 @@ STORAGES = {
         )
     },
 }
+# Uploads: a file bigger than the largest upload any page accepts is dropped while it streams in
+# (never held whole), before the view runs; bigger than FILE_UPLOAD_MAX_MEMORY_SIZE, the part that
+# is kept goes to a temporary file rather than memory. Each page then applies its own limit.
+UPLOAD_MAX_BYTES = max(DOCUMENT_MAX_BYTES, ROUNDTABLE_PHOTO_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "roundtable.lib.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Development serves straight from the finders. Tests do not: WhiteNoise scans every finder file
 # each time a test client builds the middleware, which cost most of the suite's time; the browser
 # tests' live server serves static files through Django's own handler instead.

@@ -16,3 +16,7 @@ class CaseworkConfig(AppConfig):
 
         timeline.register_source("diary", diary_items)
         timeline.register_source("stage", stage_items)
+
+        from roundtable.casework.selectors.documents import case_document_items
+
+        timeline.register_source("document", case_document_items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from roundtable.casework.views import diary, timeline
+from roundtable.casework.views import diary, document_urls, letter_urls, timeline
 
 app_name = "casework"
 
@@ -18,4 +18,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{ENTRY}correct/", diary.diary_entry_correct, name="diary_entry_correct"),
     path(f"{ENTRY}retract/", diary.diary_entry_retract, name="diary_entry_retract"),
     path("case/<uuid:code>/timeline/", timeline.case_timeline_page, name="case_timeline"),
+    *document_urls.urlpatterns,
+    *letter_urls.urlpatterns,
 ]

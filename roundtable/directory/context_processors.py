@@ -66,6 +66,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
                 reverse("sharing:agreement_list"),
                 _("information sharing agreements between agencies"),
             ),
+            (
+                _("Letter templates"),
+                reverse("casework:letter_template_list"),
+                _("the standard letters teams generate for people in their cases"),
+            ),
         ]
     # System admins reach the same pages, choosing the organisation first.
     if permissions.is_organisation_admin(user) or permissions.is_system_admin(user):

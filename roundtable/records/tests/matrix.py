@@ -319,11 +319,13 @@ def cells() -> list[tuple[str, str, str]]:
 SECTION_MARK = re.compile(r'data-section="([a-z]+)"')
 WITHHELD_MARK = re.compile(r'data-withheld="([a-z]+)"')
 
-#: The sections each record page renders today (diary and documents come with casework).
+#: The sections each record page renders today (the diary is a page of its own, linked).
 BUILT: dict[str, frozenset[str]] = {
-    "case": frozenset({Section.SUMMARY, Section.MEMBERS, Section.RISK, Section.TASKS}),
-    "premises": frozenset({Section.SUMMARY, Section.MEMBERS}),
-    "group": frozenset({Section.SUMMARY, Section.MEMBERS}),
+    "case": frozenset(
+        {Section.SUMMARY, Section.MEMBERS, Section.RISK, Section.TASKS, Section.DOCUMENTS}
+    ),
+    "premises": frozenset({Section.SUMMARY, Section.MEMBERS, Section.DOCUMENTS}),
+    "group": frozenset({Section.SUMMARY, Section.MEMBERS, Section.DOCUMENTS}),
     # The person page renders every section it may show (a placeholder for those to come).
     "person": frozenset(SECTIONS_BY_KIND[RecordKind.PROFILE]),
 }

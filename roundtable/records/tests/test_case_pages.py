@@ -29,7 +29,7 @@ from roundtable.sharing.tests.factories import profile_for
 
 CASE_SECTIONS = {"summary", "members", "diary", "documents", "risk", "tasks"}
 ALL = CASE_SECTIONS
-BUILT = {"summary", "members", "risk", "tasks"}  # diary and documents come with casework
+BUILT = {"summary", "members", "risk", "tasks", "documents"}  # the diary is its own page
 NOT_FOUND = (404, None)
 
 # state -> persona -> (status, sections the viewer may see). The page renders those of them

@@ -20,7 +20,7 @@ from roundtable.sharing.services import grant_create, record_set_visibility
 from roundtable.sharing.tests.factories import profile_for
 
 SECTIONS = {"summary", "members", "diary", "documents"}
-BUILT = {"summary", "members"}
+BUILT = {"summary", "members", "documents"}
 EXPECTED: dict[str, dict[str, set[str] | None]] = {
     "normal": {"alice": SECTIONS, "bob": {"summary"}, "carol": set(), "dave": set()},
     "granted_to_carol": {

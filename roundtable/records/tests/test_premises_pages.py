@@ -21,7 +21,7 @@ from roundtable.sharing.services import grant_create, record_set_visibility
 from roundtable.sharing.tests.factories import profile_for
 
 SECTIONS = {"summary", "members", "diary", "documents"}
-BUILT = {"summary", "members"}
+BUILT = {"summary", "members", "documents"}
 # state -> persona -> sections the viewer may see (None: 404). Colleagues in the owning
 # organisation see the summary; carol's team sees nothing without a grant.
 EXPECTED: dict[str, dict[str, set[str] | None]] = {

@@ -291,6 +291,20 @@ def test_an_oversized_photo_is_refused(personas, client_for, jordan, media_dir, 
     assert not Profile.objects.get(pk=jordan.pk).photo
 
 
+def test_a_photo_bigger_than_any_upload_is_dropped_in_transit_and_explained(
+    personas, client_for, jordan, media_dir, settings
+):
+    settings.ROUNDTABLE_PHOTO_MAX_BYTES = 4096
+    settings.DOCUMENT_MAX_BYTES = 4096  # the largest upload any page accepts
+    response = upload(
+        client_for(personas.alice), jordan, image_bytes("PNG", (600, 600)) + b"\0" * 8192, "big.png"
+    )
+    assert response.status_code == 400
+    assert "The photo must be smaller than" in response.content.decode()
+    assert "Select a photo" not in response.content.decode()
+    assert not Profile.objects.get(pk=jordan.pk).photo
+
+
 @pytest.mark.parametrize(
     ("item", "data", "shown"),
     [

@@ -49,9 +49,15 @@ from roundtable.sharing import policy
 from roundtable.sharing.sections import Section
 
 CASES_PER_PAGE = 25
-# The case sections this issue builds pages for; diary and documents come with casework. The
-# Tasks section is drawn by tasking's ``case_tasks_section`` tag.
-BUILT_SECTIONS = (Section.SUMMARY, Section.MEMBERS, Section.RISK, Section.TASKS)
+# The case sections the case page draws (the diary has its own pages, linked from the case).
+# The Tasks section is drawn by tasking's ``case_tasks_section`` tag.
+BUILT_SECTIONS = (
+    Section.SUMMARY,
+    Section.MEMBERS,
+    Section.RISK,
+    Section.TASKS,
+    Section.DOCUMENTS,
+)
 
 
 def _user(request: HttpRequest) -> Any:

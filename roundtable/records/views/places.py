@@ -36,7 +36,7 @@ from roundtable.records.views.pages import acting_team, attempt, conflict_form, 
 from roundtable.sharing import policy
 from roundtable.sharing.sections import Section
 
-BUILT_SECTIONS = (Section.SUMMARY, Section.MEMBERS)
+BUILT_SECTIONS = (Section.SUMMARY, Section.MEMBERS, Section.DOCUMENTS)
 PREMISES_FIELDS = (
     "name",
     "kind",

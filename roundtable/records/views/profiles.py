@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roundtable.audit.models import Action
 from roundtable.audit.services import audit_record
 from roundtable.directory.models import Team, User
+from roundtable.lib.uploads import explain_refusal, upload_refused
 from roundtable.records.access import Reached, access_profile, audit_view
 from roundtable.records.forms import profiles as forms
 from roundtable.records.models import (
@@ -57,6 +58,7 @@ SECTION_TEMPLATES = {
     Section.WARNINGS: "records/profiles/sections/_warnings.html",
     Section.RELATIONSHIPS: "records/profiles/sections/_relationships.html",
     Section.DIARY: "casework/diary/_profile_section.html",
+    Section.DOCUMENTS: "casework/documents/_profile_section.html",
 }
 PLACEHOLDER_TEMPLATE = "records/profiles/sections/_later.html"
 
@@ -365,10 +367,15 @@ def profile_photo_upload(request: HttpRequest, code: str) -> HttpResponse:
 
     if request.method != "POST":
         return page()
+    limit = services_photo_limit()
+    if upload_refused(request, "photo"):  # dropped while it streamed in: far too big
+        explain_refusal(
+            form, "photo", f"The photo must be smaller than {limit / (1024 * 1024):g} MB"
+        )
+        return page(400)
     if not form.is_valid():
         return page(400)
     upload = form.cleaned_data["photo"]
-    limit = services_photo_limit()
     if upload.size > limit:
         form.add_error("photo", f"The photo must be smaller than {limit / (1024 * 1024):g} MB")
         return page(400)
