@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -9,3 +11,21 @@ class CaseworkConfig(AppConfig):
     name = "roundtable.casework"
     label = "casework"
     verbose_name = "Casework"
+
+    def ready(self) -> None:
+        register_enforcement()
+
+
+def register_enforcement() -> None:
+    """Enforcement's periodic task and its source for the case timeline."""
+    from roundtable.casework import timeline
+    from roundtable.casework.selectors.enforcement import enforcement_timeline
+    from roundtable.casework.tasks import enforcement_attention
+    from roundtable.tasking import schedule
+
+    # Hourly: idempotent (a flagged date is not flagged twice), and an expiry at midnight is
+    # marked within the hour whenever the scheduler was (re)started.
+    schedule.register(
+        name="casework.enforcement_attention", every=timedelta(hours=1), task=enforcement_attention
+    )
+    timeline.register_source("enforcement", enforcement_timeline)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from roundtable.casework.views import enforcement_urls
+
 app_name = "casework"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    *enforcement_urls.urlpatterns,
+]
