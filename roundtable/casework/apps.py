@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -12,11 +14,25 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from roundtable.casework import timeline
+        from roundtable.casework.selectors.documents import case_document_items
         from roundtable.casework.selectors.timeline import diary_items, stage_items
 
         timeline.register_source("diary", diary_items)
         timeline.register_source("stage", stage_items)
-
-        from roundtable.casework.selectors.documents import case_document_items
-
         timeline.register_source("document", case_document_items)
+        register_enforcement()
+
+
+def register_enforcement() -> None:
+    """Enforcement's periodic task and its source for the case timeline."""
+    from roundtable.casework import timeline
+    from roundtable.casework.selectors.enforcement import enforcement_timeline
+    from roundtable.casework.tasks import enforcement_attention
+    from roundtable.tasking import schedule
+
+    # Hourly: idempotent (a flagged date is not flagged twice), and an expiry at midnight is
+    # marked within the hour whenever the scheduler was (re)started.
+    schedule.register(
+        name="casework.enforcement_attention", every=timedelta(hours=1), task=enforcement_attention
+    )
+    timeline.register_source("enforcement", enforcement_timeline)

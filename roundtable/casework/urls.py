@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from roundtable.casework.views import diary, document_urls, letter_urls, timeline
+from roundtable.casework.views import (
+    diary,
+    document_urls,
+    enforcement_urls,
+    letter_urls,
+    timeline,
+)
 
 app_name = "casework"
 
@@ -20,4 +26,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("case/<uuid:code>/timeline/", timeline.case_timeline_page, name="case_timeline"),
     *document_urls.urlpatterns,
     *letter_urls.urlpatterns,
+    *enforcement_urls.urlpatterns,
 ]

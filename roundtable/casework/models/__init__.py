@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from roundtable.casework.models.case_review import (
+    AsbComplaint,
+    CaseReviewActivation,
+    CaseReviewSettings,
+)
 from roundtable.casework.models.diary import DiaryEntry, DiaryEntryType, DiaryRevision
 from roundtable.casework.models.documents import Document, DocumentVersion
+from roundtable.casework.models.enforcement import (
+    BreachResponse,
+    EnforcementAction,
+    EnforcementBreach,
+    EnforcementSettings,
+)
 from roundtable.casework.models.letters import (
     Letter,
     LetterFormat,
@@ -12,13 +23,23 @@ from roundtable.casework.models.letters import (
     LetterTemplate,
     ServiceMethod,
 )
+from roundtable.casework.powers import EnforcementKind, EnforcementStatus
 
 __all__ = [
+    "AsbComplaint",
+    "BreachResponse",
+    "CaseReviewActivation",
+    "CaseReviewSettings",
     "DiaryEntry",
     "DiaryEntryType",
     "DiaryRevision",
     "Document",
     "DocumentVersion",
+    "EnforcementAction",
+    "EnforcementBreach",
+    "EnforcementKind",
+    "EnforcementSettings",
+    "EnforcementStatus",
     "Letter",
     "LetterFormat",
     "LetterPurpose",
