@@ -49,6 +49,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
                 reverse("sharing:agreement_list"),
                 _("information sharing agreements between agencies"),
             ),
+            (
+                _("Alert rules"),
+                reverse("tasking:alert_rule_list"),
+                _("who is told when something happens to a case"),
+            ),
         ]
     # System admins reach the same pages, choosing the organisation first.
     if permissions.is_organisation_admin(user) or permissions.is_system_admin(user):

@@ -7,7 +7,7 @@ from django.conf import settings
 
 
 class TaskingConfig(AppConfig):
-    """Tasks, alerts and background work; for now the periodic scheduler."""
+    """Tasks, alerts, notifications and background work (the periodic scheduler)."""
 
     name = "roundtable.tasking"
     label = "tasking"
@@ -17,6 +17,7 @@ class TaskingConfig(AppConfig):
         from roundtable.audit.tasks import seal_audit_events
         from roundtable.sharing.tasks import lapse_shares_of_ended_agreements, sweep_expired_access
         from roundtable.tasking import schedule
+        from roundtable.tasking.tasks import send_notification_digests, sweep_notifications
 
         schedule.register(
             name="audit.seal",
@@ -32,4 +33,16 @@ class TaskingConfig(AppConfig):
         )
         schedule.register(
             name="sharing.sweep_expired_access", every=timedelta(hours=1), task=sweep_expired_access
+        )
+        # Every minute: cheap when idle (three indexed queries), and bounds how long a dead
+        # worker's claim or a lost queue message delays a notification.
+        schedule.register(
+            name="tasking.sweep_notifications", every=timedelta(minutes=1), task=sweep_notifications
+        )
+        # Every quarter of an hour: each user's digest goes once a day, at the first run after
+        # ROUNDTABLE_NOTIFICATION_DIGEST_HOUR (later if the scheduler was down then).
+        schedule.register(
+            name="tasking.notification_digests",
+            every=timedelta(minutes=15),
+            task=send_notification_digests,
         )
