@@ -187,6 +187,12 @@ try:
     # How long break-the-glass access lasts before it lapses on its own.
     BREAK_GLASS_HOURS = env_int("ROUNDTABLE_BREAK_GLASS_HOURS", 3, minimum=1, maximum=24)
 
+    # --- Notifications -------------------------------------------------------------------------
+    # The local hour (0-23) after which each day's notification digest emails go out.
+    NOTIFICATION_DIGEST_HOUR = env_int(
+        "ROUNDTABLE_NOTIFICATION_DIGEST_HOUR", 7, minimum=0, maximum=23
+    )
+
     LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
     SITE_URL = env_str("ROUNDTABLE_SITE_URL", "http://127.0.0.1:8000")
     WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 3, minimum=1)
@@ -258,6 +264,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "roundtable.directory.context_processors.shell",
+                "roundtable.tasking.context_processors.notifications",
             ],
         },
     }

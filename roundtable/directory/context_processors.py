@@ -71,6 +71,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
                 reverse("casework:letter_template_list"),
                 _("the standard letters teams generate for people in their cases"),
             ),
+            (
+                _("Alert rules"),
+                reverse("tasking:alert_rule_list"),
+                _("who is told when something happens to a case"),
+            ),
         ]
     # System admins reach the same pages, choosing the organisation first.
     if permissions.is_organisation_admin(user) or permissions.is_system_admin(user):

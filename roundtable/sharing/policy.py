@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from roundtable.directory.models import Team
 from roundtable.sharing.models import (
     AccessEntry,
     AccessLevel,
@@ -229,6 +230,25 @@ def visible(viewer: Viewer, queryset: QuerySet[M], *, section: str | None = None
     if section is not None:
         rows = rows.annotate(_bit=models.F("sections").bitand(BIT[section])).filter(_bit__gt=0)
     return queryset.filter(Exists(rows))
+
+
+def teams_that_can_see(record: Record, section: str) -> QuerySet[Team]:
+    """The active teams whose members may see ``section`` of the record (alert rules use it).
+
+    A team sees the section through a row of its own or its organisation's (an organisation-wide
+    grant or default reaches every team of that organisation), exactly as ``can`` decides for a
+    viewer acting as that team. One query; the caller adds what it needs (members, ids).
+    """
+    rows = (
+        AccessEntry.objects.filter(_live(), record_kind=record.record_kind, record_id=record.pk)
+        .annotate(_bit=models.F("sections").bitand(BIT[section]))
+        .filter(_bit__gt=0)
+    )
+    teams = rows.filter(principal_kind=PrincipalKind.TEAM).values("principal_id")
+    organisations = rows.filter(principal_kind=PrincipalKind.ORGANISATION).values("principal_id")
+    return Team.objects.filter(
+        Q(pk__in=teams) | Q(organisation_id__in=organisations), is_active=True
+    )
 
 
 def signpost_visible(viewer: Viewer, queryset: QuerySet[M]) -> QuerySet[M]:

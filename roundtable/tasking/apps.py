@@ -7,7 +7,7 @@ from django.conf import settings
 
 
 class TaskingConfig(AppConfig):
-    """Tasks, alerts and background work: the periodic scheduler, tasks and their sweeps."""
+    """Tasks, alerts, notifications and background work (the periodic scheduler)."""
 
     name = "roundtable.tasking"
     label = "tasking"
@@ -21,7 +21,12 @@ class TaskingConfig(AppConfig):
         from roundtable.tasking import schedule
         from roundtable.tasking.handover import leaver_open_work
         from roundtable.tasking.selectors.tasks import case_timeline_items
-        from roundtable.tasking.tasks import escalate_overdue_tasks, remind_tasks_due_soon
+        from roundtable.tasking.tasks import (
+            escalate_overdue_tasks,
+            remind_tasks_due_soon,
+            send_notification_digests,
+            sweep_notifications,
+        )
 
         schedule.register(
             name="audit.seal",
@@ -52,3 +57,15 @@ class TaskingConfig(AppConfig):
         )
         register_source("task", case_timeline_items)
         register_provider("tasking", leaver_open_work)
+        # Every minute: cheap when idle (three indexed queries), and bounds how long a dead
+        # worker's claim or a lost queue message delays a notification.
+        schedule.register(
+            name="tasking.sweep_notifications", every=timedelta(minutes=1), task=sweep_notifications
+        )
+        # Every quarter of an hour: each user's digest goes once a day, at the first run after
+        # ROUNDTABLE_NOTIFICATION_DIGEST_HOUR (later if the scheduler was down then).
+        schedule.register(
+            name="tasking.notification_digests",
+            every=timedelta(minutes=15),
+            task=send_notification_digests,
+        )

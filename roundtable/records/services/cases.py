@@ -41,6 +41,7 @@ from roundtable.sharing import access, policy
 from roundtable.sharing.models import AccessLevel, AgreementParty, SharingAgreement
 from roundtable.sharing.sections import SECTIONS_BY_KIND, RecordKind, describe, from_mask, to_mask
 from roundtable.sharing.services import access_rebuild
+from roundtable.tasking.services.alerts import alert_event
 
 STALE_MESSAGE = "Someone else changed this record while you were working on it."
 FIELD_TYPES = ("text", "number", "date", "yes_no", "choice")
@@ -556,6 +557,14 @@ def case_create(
             **{key: [None, value] for key, value in audit_snapshot(case, CASE_AUDITED).items()},
         },
     )
+    alert_event(
+        event="case.created",
+        record=case,
+        actor=actor,
+        team=team,
+        section="summary",
+        case_type=case_type,
+    )
     return case
 
 
@@ -650,8 +659,19 @@ def case_set_rag(
     if rag not in Rag.values:
         raise ValidationError({"rag": ["Choose red, amber, green or not assessed."]})
     before = audit_snapshot(current, CASE_AUDITED)
+    changed = current.rag != rag
     current.rag = rag
-    return _case_save(current, before, ["rag"], justification=note)
+    saved = _case_save(current, before, ["rag"], justification=note)
+    if changed:
+        alert_event(
+            event="case.risk_changed",
+            record=saved,
+            actor=actor,
+            team=None,
+            section="risk",
+            detail={"rag": rag},
+        )
+    return saved
 
 
 def record_touch(record: Any) -> None:

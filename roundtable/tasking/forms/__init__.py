@@ -1,0 +1,1 @@
+"""Tasking forms, one module per area."""
