@@ -90,6 +90,57 @@ def audit_record(
 
     ``actor`` overrides the context's user (for sign-in events, where the request has none yet).
     """
+    event = audit_event_build(
+        action=action,
+        target=target,
+        outcome=outcome,
+        sections=sections,
+        changes=changes,
+        search_terms=search_terms,
+        result_count=result_count,
+        recipients=recipients,
+        justification=justification,
+        detail=detail,
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_many(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Append events made by ``audit_event_build`` in one INSERT, in the caller's transaction.
+
+    For a page that shows several records at once (a panel meeting's agenda): every record still
+    gets its own event, so "who viewed this record" finds it, at one query whatever the count.
+    The content hash covers no id, so sealing and verification treat these like any event.
+    """
+    built = list(events)
+    if not built:
+        return []
+    return AuditEvent.objects.bulk_create(built)
+
+
+def audit_event_build(
+    *,
+    action: Action | str,
+    target: models.Model | None = None,
+    outcome: Outcome | str = Outcome.SUCCESS,
+    sections: Iterable[str] = (),
+    changes: Mapping[str, Any] | None = None,
+    search_terms: Mapping[str, Any] | None = None,
+    result_count: int | None = None,
+    recipients: Iterable[Mapping[str, Any]] = (),
+    justification: str = "",
+    detail: Mapping[str, Any] | None = None,
+    actor: Any = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_label: str = "",
+) -> AuditEvent:
+    """One event as ``audit_record`` would write it (stamped and hashed), not yet saved."""
     ctx = audit_context.current()
     user = actor if actor is not None else ctx.user
     if user is not None and not getattr(user, "pk", None):
@@ -125,7 +176,6 @@ def audit_record(
     fields.update(_target_fields(target))
     event = AuditEvent(**fields)
     event.content_hash = event_hash(event)
-    event.save(force_insert=True)
     return event
 
 

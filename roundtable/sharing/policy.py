@@ -179,6 +179,37 @@ def section_masks(viewer: Viewer, kind: int, record_ids: list[int]) -> dict[int,
     return masks
 
 
+def section_masks_for_viewers(
+    viewers: list[Viewer], kind: int, record_ids: list[int]
+) -> list[dict[int, int]]:
+    """For several viewers and records at once: per viewer (same order), record id -> mask.
+
+    What ``section_masks`` answers for each viewer, in one query however many viewers and
+    records: a panel meeting asks it for every attendee and every agenda record, to tell the
+    chair who cannot yet see what. Records a viewer may not open are absent from its dict.
+    """
+    wanted = {principal for viewer in viewers for principal in viewer.principals}
+    by_principal: dict[tuple[int, int], dict[int, int]] = {}
+    if wanted and record_ids:
+        condition = Q(pk__in=[])
+        for principal_kind, principal_id in wanted:
+            condition |= Q(principal_kind=principal_kind, principal_id=principal_id)
+        rows = AccessEntry.objects.filter(
+            condition, _live(), record_kind=kind, record_id__in=record_ids
+        ).values_list("principal_kind", "principal_id", "record_id", "sections")
+        for principal_kind, principal_id, record_id, value in rows:
+            masks = by_principal.setdefault((principal_kind, principal_id), {})
+            masks[record_id] = masks.get(record_id, 0) | value
+    result: list[dict[int, int]] = []
+    for viewer in viewers:
+        combined: dict[int, int] = {}
+        for principal in viewer.principals:
+            for record_id, value in by_principal.get(principal, {}).items():
+                combined[record_id] = combined.get(record_id, 0) | value
+        result.append(combined)
+    return result
+
+
 def sections(viewer: Viewer, record: Record) -> frozenset[Section]:
     """The sections of this record the viewer may see."""
     return from_mask(section_mask(viewer, record), int(record.record_kind))

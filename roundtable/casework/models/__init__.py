@@ -23,10 +23,22 @@ from roundtable.casework.models.letters import (
     LetterTemplate,
     ServiceMethod,
 )
+from roundtable.casework.models.panels import (
+    AttendeeRole,
+    MeetingStatus,
+    PanelAction,
+    PanelAgendaItem,
+    PanelAttendee,
+    PanelDecision,
+    PanelKind,
+    PanelMeeting,
+    PanelMinutes,
+)
 from roundtable.casework.powers import EnforcementKind, EnforcementStatus
 
 __all__ = [
     "AsbComplaint",
+    "AttendeeRole",
     "BreachResponse",
     "CaseReviewActivation",
     "CaseReviewSettings",
@@ -45,5 +57,13 @@ __all__ = [
     "LetterPurpose",
     "LetterStatus",
     "LetterTemplate",
+    "MeetingStatus",
+    "PanelAction",
+    "PanelAgendaItem",
+    "PanelAttendee",
+    "PanelDecision",
+    "PanelKind",
+    "PanelMeeting",
+    "PanelMinutes",
     "ServiceMethod",
 ]

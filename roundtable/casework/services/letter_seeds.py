@@ -151,7 +151,9 @@ SEED_LETTER_TEMPLATES: tuple[dict[str, Any], ...] = (
 @transaction.atomic
 def letter_templates_seed(partnership: Partnership) -> list[LetterTemplate]:
     """Add the standard letter templates the partnership does not have yet (by name)."""
-    have = set(partnership.letter_templates.values_list("name", flat=True))
+    have = set(
+        LetterTemplate.objects.filter(partnership=partnership).values_list("name", flat=True)
+    )
     added: list[LetterTemplate] = []
     for seed in SEED_LETTER_TEMPLATES:
         if seed["name"] in have:

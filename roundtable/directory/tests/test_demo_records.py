@@ -81,7 +81,7 @@ def test_it_adds_people_places_cases_and_shares_in_proportion():
     assert Premises.objects.exists() and Group.objects.exists()
     references = set(SharingAgreement.objects.values_list("reference", flat=True))
     assert {"FEN-ISA-CS", "FEN-ISA-MASH", "FEN-ISA-IOM", "FEN-WES-ISA"} <= references
-    assert CaseType.objects.filter(partnership__short_name="fenshire").count() == 15
+    assert CaseType.objects.filter(partnership__short_name="fenshire").count() == 16
     assert CaseTypeShareDefault.objects.count() == 13
 
 

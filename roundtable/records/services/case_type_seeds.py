@@ -245,6 +245,17 @@ SEED_CASE_TYPES: tuple[dict[str, Any], ...] = (
         "retention_years": 6,
         "field_schema": [],
     },
+    {
+        "name": "MARAC meeting",
+        "reference_prefix": "MARAC",
+        "description": "A multi-agency risk assessment conference on high-risk domestic abuse.",
+        "stages": ["Scheduled", "Meeting held", "Actions agreed", "Closed"],
+        "access_level": AccessLevel.CLOSED,
+        "organisation_sections": [],
+        "review_interval_days": 28,
+        "retention_years": 7,
+        "field_schema": [],
+    },
 )
 
 

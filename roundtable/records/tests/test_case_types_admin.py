@@ -212,7 +212,7 @@ def test_seeding_adds_the_standard_types_once_and_keeps_local_changes(personas, 
         CaseType.objects.filter(partnership=partnership).values_list("reference_prefix", flat=True)
     )
     assert prefixes == {spec["reference_prefix"] for spec in SEED_CASE_TYPES}
-    assert len(prefixes) == 15
+    assert len(prefixes) == 16
     asb = CaseType.objects.get(partnership=partnership, reference_prefix="ASB")
     assert asb.stages[0] == "Report received"
     assert asb.access_level == AccessLevel.OPEN
