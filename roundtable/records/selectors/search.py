@@ -141,6 +141,10 @@ def _birth_filter(query: SearchQuery) -> Q:
 def _year_filter(query: SearchQuery) -> Q:
     if query.born_from is None or query.born_to is None:
         return Q()
+    if query.born_from.year == query.born_to.year:
+        # Equality, not a one-year range: SQLite can then bound the next column of a
+        # (birth_year, family_key) index too, instead of reading the whole year.
+        return Q(birth_year=query.born_from.year)
     return Q(birth_year__gte=query.born_from.year, birth_year__lte=query.born_to.year)
 
 
@@ -166,17 +170,29 @@ def _name_entries(query: SearchQuery) -> list[Entry]:
         # Spelling slips the sound key misses ("Stephesnon"): same first letters and birth dates,
         # kept only when at most two edits away.
         near = index.filter(
-            births,
             _year_filter(query),  # lets the (birth_year, family_key) index bound the range
             family_key__gte=key[:2],
             family_key__lte=key[:2] + _KEY_CEILING,
         )
+        exact = query.exact_birth_date is not None
+        if exact:
+            # A single day is the narrowest index of all; a range of dates (a year, say) is
+            # checked below instead, or SQLite prefers the date index and reads a whole year
+            # of births (84 ms at 1M people, against 2 ms through the year and surname).
+            near = near.filter(births)
         entries += [
             entry
             for entry in near[:CANDIDATE_LIMIT]
-            if jellyfish.damerau_levenshtein_distance(entry[1], key) <= 2
+            if (exact or _born_within(entry[4], query))
+            and jellyfish.damerau_levenshtein_distance(entry[1], key) <= 2
         ]
     return entries
+
+
+def _born_within(born: date | None, query: SearchQuery) -> bool:
+    if query.born_from is None or query.born_to is None:
+        return True
+    return born is not None and query.born_from <= born <= query.born_to
 
 
 def _birth_entries(query: SearchQuery) -> list[Entry]:
