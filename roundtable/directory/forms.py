@@ -49,7 +49,9 @@ class GovukFormMixin:
             if field is None:
                 continue
             attrs = field.widget.attrs
-            attrs["aria-describedby"] = f"id_{name}-error"
+            # The hint (includes/field.html's id) still describes the field once it is in error.
+            hint = [f"id_{name}_helptext"] if field.help_text else []
+            attrs["aria-describedby"] = " ".join([*hint, f"id_{name}-error"])
             css = attrs.get("class", "")
             if css.startswith("govuk-") and "--error" not in css:
                 base = css.split()[0]

@@ -261,7 +261,7 @@ def test_invite_page_shows_field_errors_and_writes_nothing_on_bad_input(personas
     assert "Enter an email address in the correct format" in html
     assert "Select a team" in html
     assert "Select a role from the list" in html
-    assert 'aria-describedby="id_email-error"' in html
+    assert 'aria-describedby="id_email_helptext id_email-error"' in html  # hint and error
     assert User.objects.count() == users_before
 
 
