@@ -120,6 +120,23 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
             (data.HOME_OFFICE, LIMITED),
         ),
     ),
+    # The Home Office needs the diary of foreign national offender cases (custody updates), which
+    # the IOM agreement does not give it: a narrower agreement for those cases alone.
+    AgreementSpec(
+        "FEN-ISA-FNO",
+        "Fenshire foreign national offenders information sharing agreement",
+        "fenshire",
+        "Managing foreign national offenders jointly with the Home Office, from custody to release "
+        "or removal.",
+        LawfulBasis.DPA_2018_PART_3,
+        [int(RecordKind.PROFILE), int(RecordKind.CASE)],
+        (
+            (data.POLICE, ALL_SECTIONS),
+            (data.PROBATION, ALL_SECTIONS),
+            (data.PRISON, ALL_SECTIONS),
+            (data.HOME_OFFICE, ALL_SECTIONS),
+        ),
+    ),
     AgreementSpec(
         "FEN-WES-ISA",
         "Fenshire and Westmarch cross-border information sharing agreement",

@@ -17,8 +17,10 @@ from django.urls import reverse
 
 from conftest import signed_in_client
 from roundtable.audit.models import Action, AuditEvent
-from roundtable.directory.demo import data
+from roundtable.casework.models import DiaryEntry
+from roundtable.directory.demo import cast, data
 from roundtable.directory.demo.builder import demo_partnership_load
+from roundtable.directory.demo.casework import demo_casework_load
 from roundtable.directory.demo.records import demo_records_load
 from roundtable.directory.models import Membership, User
 from roundtable.records.models import Case, CaseType, CaseTypeShareDefault, Group, Premises, Profile
@@ -173,15 +175,31 @@ def test_the_police_practitioner_sees_a_full_my_cases_page_and_finds_their_peopl
     assert person.get_absolute_url() in found.content.decode()
 
 
-def test_the_command_loads_records_with_the_profiles_asked_for():
+def test_the_command_loads_records_and_casework_with_the_profiles_asked_for(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents")},
+        },
+    }
     out = StringIO()
     call_command("demo_partnership", seed=1, profiles=120, stdout=out)
-    assert Profile.objects.count() == 120
+    # The casework's showcase adds its own few people through the services.
+    assert Profile.objects.count() == 120 + len(cast.PEOPLE)
     assert "Demo records added" in out.getvalue()
+    assert "Demo casework added" in out.getvalue()
     again = StringIO()
     call_command("demo_partnership", seed=1, profiles=120, stdout=again)
-    assert Profile.objects.count() == 120
-    assert "already loaded" in again.getvalue()
+    assert Profile.objects.count() == 120 + len(cast.PEOPLE)
+    assert "Demo records were already loaded" in again.getvalue()
+    assert "Demo casework was already loaded" in again.getvalue()
+
+
+def test_the_casework_waits_for_the_records():
+    demo_partnership_load(seed=1)
+    assert demo_casework_load(seed=1)["skipped"] is True
+    assert not DiaryEntry.objects.exists()
 
 
 @override_settings(ENVIRONMENT="production")

@@ -4,8 +4,9 @@ Builds two invented partnerships (Fenshire and its neighbour Westmarch), their o
 about 40 teams and about 200 staff accounts, the same for the same seed; running it again creates
 nothing new. Then adds demo records (``directory.demo.records``): agreements, case types and
 default shares, and ``--profiles`` invented people (3,000 by default; up to 1,000,000) with
-premises, groups, cases and share grants. Refuses to run in production. Prints counts only, never
-a name or an address.
+premises, groups, cases and share grants, and then their casework (``directory.demo.casework``):
+diary histories, enforcement, complaints, letters, documents, tasks, watches, alerts and a panel
+meeting. Refuses to run in production. Prints counts only, never a name or an address.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from roundtable.directory.demo.builder import demo_partnership_load
+from roundtable.directory.demo.casework import demo_casework_load
 from roundtable.directory.demo.records import DEFAULT_PROFILES, demo_records_load
 
 
@@ -60,11 +62,16 @@ class Command(BaseCommand):
         if loaded["skipped"]:
             self.stdout.write("Demo records were already loaded: nothing added.")
         else:
-            records = ", ".join(
-                f"{count} {name.replace('_', ' ')}" for name, count in loaded["records"].items()
-            )
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Demo records added in {time.monotonic() - started:.1f}s: {records}."
-                )
-            )
+            self._report("Demo records added", started, loaded["records"])
+        started = time.monotonic()
+        casework = demo_casework_load(seed=options["seed"])
+        if casework["skipped"]:
+            self.stdout.write("Demo casework was already loaded: nothing added.")
+        else:
+            self._report("Demo casework added", started, casework["created"])
+
+    def _report(self, what: str, started: float, counts: dict[str, int]) -> None:
+        made = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+        self.stdout.write(
+            self.style.SUCCESS(f"{what} in {time.monotonic() - started:.1f}s: {made}.")
+        )
