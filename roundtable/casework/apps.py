@@ -21,6 +21,7 @@ class CaseworkConfig(AppConfig):
         timeline.register_source("stage", stage_items)
         timeline.register_source("document", case_document_items)
         register_enforcement()
+        register_case_review_notices()
 
 
 def register_enforcement() -> None:
@@ -36,3 +37,19 @@ def register_enforcement() -> None:
         name="casework.enforcement_attention", every=timedelta(hours=1), task=enforcement_attention
     )
     timeline.register_source("enforcement", enforcement_timeline)
+
+
+def register_case_review_notices() -> None:
+    """ASB case reviews as a subject of notices: read by the lead and the partnership admins."""
+    from roundtable.casework.selectors import case_review
+    from roundtable.tasking import notice_subjects
+
+    notice_subjects.register(
+        notice_subjects.NoticeSubject(
+            kind="case_review",
+            readers=case_review.case_review_readers,
+            visible=case_review.case_reviews_visible_to,
+            references=case_review.case_review_references,
+            url=case_review.case_review_url,
+        )
+    )

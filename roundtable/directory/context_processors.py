@@ -1,8 +1,10 @@
 """The page shell's context: acting team and the navigation a user's capabilities allow.
 
-Resolved once per request from what the middleware already loaded; it adds no queries of its own
-beyond the user's capabilities, which are cached on the request, and the count of the user's
-overdue tasks (one indexed count, run only when the navigation is drawn).
+Resolved once per request from what the middleware already loaded, and only when a page draws
+the navigation: it adds no queries of its own beyond the user's capabilities, which are cached on
+the request, whether the user is their partnership's ASB case-review lead (one indexed query, not
+asked of partnership admins, who see case reviews anyway) and the count of the user's overdue
+tasks (one indexed count).
 """
 
 from __future__ import annotations
@@ -38,6 +40,18 @@ def _overdue_tasks(user_id: int) -> Callable[[], int]:
         return overdue_count_for_user(user_id=user_id)
 
     return count
+
+
+def _reads_case_reviews(request: HttpRequest) -> bool:
+    """May the user, as the team they are working as, read their partnership's case reviews?"""
+    if getattr(request, "acting_team", None) is None:
+        return False
+    # Imported when asked: sharing and casework build on the directory, not the other way.
+    from roundtable.casework.selectors.case_review import may_read_case_reviews
+    from roundtable.sharing import policy
+
+    viewer = policy.viewer_for(request)
+    return may_read_case_reviews(request.user, viewer, viewer.partnership_id)
 
 
 def _navigation(request: HttpRequest) -> list[NavItem]:
@@ -76,7 +90,20 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
                 reverse("tasking:alert_rule_list"),
                 _("who is told when something happens to a case"),
             ),
+            (
+                _("Casework settings"),
+                reverse("casework:settings"),
+                _("enforcement figures and the ASB case review threshold and lead"),
+            ),
         ]
+    if _reads_case_reviews(request):
+        items.append(
+            (
+                _("Case reviews"),
+                reverse("casework:case_review_list"),
+                _("ASB case reviews (Community Trigger) your partnership has had"),
+            )
+        )
     # System admins reach the same pages, choosing the organisation first.
     if permissions.is_organisation_admin(user) or permissions.is_system_admin(user):
         items.append(
@@ -123,6 +150,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "shell": {
             "acting_team": getattr(request, "acting_team", None),
             "can_switch_team": len(getattr(request, "teams", ())) > 1,
-            "navigation": _navigation(request),
+            # Lazy: worked out (and its queries run) only when a page draws the navigation.
+            "navigation": SimpleLazyObject(lambda: _navigation(request)),
         }
     }

@@ -56,6 +56,7 @@ class TaskingConfig(AppConfig):
             task=remind_tasks_due_soon,
         )
         register_source("task", case_timeline_items)
+        register_task_notices()
         register_provider("tasking", leaver_open_work)
         # Every minute: cheap when idle (three indexed queries), and bounds how long a dead
         # worker's claim or a lost queue message delays a notification.
@@ -69,3 +70,18 @@ class TaskingConfig(AppConfig):
             every=timedelta(minutes=15),
             task=send_notification_digests,
         )
+
+
+def register_task_notices() -> None:
+    """Tasks as a subject of notices: who may see one is ``tasking.task_access``'s answer."""
+    from roundtable.tasking import notice_subjects, task_access
+
+    notice_subjects.register(
+        notice_subjects.NoticeSubject(
+            kind="task",
+            readers=task_access.task_readers,
+            visible=task_access.tasks_visible_to,
+            references=task_access.task_references,
+            url=task_access.task_url,
+        )
+    )

@@ -45,6 +45,9 @@ class EventSpec:
     label: Promise | str
     section: str
     detail: Mapping[str, DetailKey] = field(default_factory=dict)
+    # False for an event raised only as a direct notice to named people about a subject with no
+    # record (``alerts.alert_event_direct``): no alert rule can match it, so none may name it.
+    for_rules: bool = True
 
 
 RAG = DetailKey(
@@ -53,6 +56,41 @@ RAG = DetailKey(
     closed=True,
 )
 ENTRY_TYPE = DetailKey(_("Entry type"), {"custody_update": _("Custody update")})
+# A document's type is the extension of what its content really is (casework.filetypes).
+DOCUMENT_TYPE = DetailKey(
+    _("Document type"),
+    {
+        "pdf": _("PDF"),
+        "doc": _("Word document"),
+        "docx": _("Word document"),
+        "xls": _("Excel workbook"),
+        "xlsx": _("Excel workbook"),
+        "ppt": _("PowerPoint presentation"),
+        "pptx": _("PowerPoint presentation"),
+        "odt": _("OpenDocument text"),
+        "ods": _("OpenDocument spreadsheet"),
+        "odp": _("OpenDocument presentation"),
+        "jpg": _("Image"),
+        "png": _("Image"),
+        "gif": _("Image"),
+        "webp": _("Image"),
+        "tif": _("Image"),
+        "eml": _("Email"),
+        "msg": _("Email"),
+    },
+)
+
+# Enforcement powers (casework.powers) whose code does not read as words.
+ACTION_TYPE = DetailKey(
+    _("Action type"),
+    {
+        "asb_warning_notice": _("ASB warning notice"),
+        "abc": _("Acceptable behaviour contract"),
+        "cpw": _("Community protection warning"),
+        "cpn": _("Community protection notice"),
+        "cbo": _("Criminal behaviour order"),
+    },
+)
 
 EVENTS: dict[str, EventSpec] = {
     spec.code: spec
@@ -61,19 +99,21 @@ EVENTS: dict[str, EventSpec] = {
         EventSpec("case.risk_changed", _("Risk rating changed"), "risk", {"rag": RAG}),
         EventSpec("case.stage_changed", _("Case moved to another stage"), "summary"),
         EventSpec("case.closed", _("Case closed"), "summary"),
-        EventSpec("case_review.triggered", _("Case review triggered"), "summary"),
+        # A direct notice to the partnership's case-review lead about the activation, which
+        # the lead may read whether or not they may see the victim's record.
+        EventSpec("case_review.triggered", _("Case review triggered"), "", for_rules=False),
         EventSpec("diary.created", _("New diary entry"), "diary", {"entry_type": ENTRY_TYPE}),
         EventSpec(
             "document.added",
             _("New document"),
             "documents",
-            {"document_type": DetailKey(_("Document type"))},
+            {"document_type": DOCUMENT_TYPE},
         ),
         EventSpec(
             "enforcement.due",
             _("Enforcement action due"),
-            "diary",
-            {"action_type": DetailKey(_("Action type"))},
+            "summary",
+            {"action_type": ACTION_TYPE},
         ),
         EventSpec(
             "task.assigned",
@@ -143,5 +183,5 @@ def label_of(code: str) -> str:
 
 
 def event_choices() -> list[tuple[str, str]]:
-    """(code, label) for forms, in catalogue order."""
-    return [(spec.code, str(spec.label)) for spec in EVENTS.values()]
+    """(code, label) of the events an alert rule may name, in catalogue order."""
+    return [(spec.code, str(spec.label)) for spec in EVENTS.values() if spec.for_rules]

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
-from roundtable.directory.models import Role
+from roundtable.directory.models import Membership, Role, Team, User
 from roundtable.sharing import policy
 from roundtable.sharing.kinds import model_for_kind
 from roundtable.sharing.sections import RecordKind, Section
@@ -141,3 +143,82 @@ def access_task(request: HttpRequest, code: str, *, need: str = "see") -> Reache
     if not granted.allows(need):
         raise PermissionDenied
     return ReachedTask(task=task, viewer=viewer, rights=granted)
+
+
+# --- notices about tasks (``tasking.notice_subjects``) ------------------------------------------
+# The same "see" right as above, asked for several people at once (who may hear of a task) or
+# for several tasks at once (which notices a reader may still see), through any of their teams.
+
+
+def _linked_case(task: Task) -> Any:
+    if task.record_kind != RecordKind.CASE or task.record_id is None:
+        return None
+    return model_for_kind(RecordKind.CASE).objects.filter(pk=task.record_id).first()
+
+
+def task_readers(task_id: int, user_ids: set[int]) -> set[int]:
+    """Which of these users may see the task now (active, through any of their teams)."""
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None or not user_ids:
+        return set()
+    teams = Team.objects.filter(pk__in=[task.team_id, task.assignee_team_id], is_active=True)
+    reach = Q(memberships__team__in=teams)
+    case = _linked_case(task)
+    if case is not None:
+        reach |= Q(memberships__team__in=policy.teams_that_can_see(case, Section.TASKS))
+    people = [pk for pk in (task.assignee_user_id, task.created_by_id) if pk is not None]
+    found = User.objects.filter(pk__in=user_ids, is_active=True).filter(Q(pk__in=people) | reach)
+    return {int(pk) for pk in found.values_list("pk", flat=True).distinct()}
+
+
+def tasks_visible_to(user_id: int, task_ids: set[int]) -> set[int]:
+    """Which of these tasks the user may see now (a query or two, then one per team for the
+    tasks seen only through their case's Tasks section)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not task_ids:
+        return set()
+    memberships = list(
+        Membership.objects.filter(user=user, team__is_active=True).select_related(
+            "team__organisation"
+        )
+    )
+    team_ids = [membership.team_id for membership in memberships]
+    tasks = Task.objects.filter(pk__in=task_ids)
+    own = tasks.filter(
+        Q(assignee_user_id=user_id)
+        | Q(created_by_id=user_id)
+        | Q(team_id__in=team_ids)
+        | Q(assignee_team_id__in=team_ids)
+    )
+    seen = {int(pk) for pk in own.values_list("pk", flat=True)}
+    by_case: dict[int, set[int]] = {}
+    for pk, case_id in (
+        tasks.exclude(pk__in=seen)
+        .filter(record_kind=RecordKind.CASE)
+        .values_list("pk", "record_id")
+    ):
+        by_case.setdefault(int(case_id or 0), set()).add(int(pk))
+    cases = model_for_kind(RecordKind.CASE).objects.filter(pk__in=by_case)
+    for membership in memberships:
+        if not by_case:
+            break
+        viewer = policy.viewer_for_user(user, membership.team, membership.role)
+        for case_id in policy.visible(viewer, cases, section=Section.TASKS).values_list(
+            "pk", flat=True
+        ):
+            seen |= by_case.pop(int(case_id), set())
+    return seen
+
+
+def task_references(task_ids: set[int]) -> dict[int, str]:
+    """Each task's reference (T-1A2B3C4D): never its title."""
+    return {
+        int(pk): f"T-{code.hex[:8].upper()}"
+        for pk, code in Task.objects.filter(pk__in=task_ids).values_list("pk", "code")
+    }
+
+
+def task_url(task_id: int) -> str | None:
+    """A task's page (which checks access as ever), or None when it no longer exists."""
+    code = Task.objects.filter(pk=task_id).values_list("code", flat=True).first()
+    return None if code is None else reverse("tasking:task_detail", kwargs={"code": code})

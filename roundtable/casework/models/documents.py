@@ -47,9 +47,15 @@ class Document(PublicCodeModel, TimeStampedModel):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
-    # The diary entry this document belongs to, on the same record. A plain id until the diary
-    # model lands beside this one; then it becomes a ForeignKey with this same column.
-    diary_entry_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The diary entry this document belongs to, on the same record (checked by the service).
+    diary_entry = models.ForeignKey(
+        "casework.DiaryEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_column="diary_entry_id",
+        related_name="documents",
+    )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=2000)
     added_by = models.ForeignKey(

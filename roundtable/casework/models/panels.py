@@ -212,7 +212,7 @@ class PanelDecision(TimeStampedModel):
 class PanelAction(PublicCodeModel, TimeStampedModel):
     """An action agreed at a meeting: what, who owns it (a team, or one of its people), by when.
 
-    Each becomes a task; ``task_id`` links it once the tasking app has made it.
+    Each becomes a task for its owner (``casework.services.panels``); ``task_id`` is its id.
     """
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="actions")
@@ -232,7 +232,7 @@ class PanelAction(PublicCodeModel, TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    # The tasking app's Task id, set when the action becomes a task (no FK: apps built apart).
+    # The tasking app's Task the action became (its id; tasking.Task, source "panel-action").
     task_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:

@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.casework import powers
 from roundtable.casework.models import AsbComplaint, CaseReviewActivation, CaseReviewSettings
 from roundtable.directory import permissions
+from roundtable.directory.models import Membership, User
 from roundtable.records.models import Profile
 from roundtable.sharing import policy
 from roundtable.sharing.sections import Section
@@ -171,20 +173,26 @@ def victim_complaints_for_viewer(
 
 def may_read_case_reviews(user: Any, viewer: policy.Viewer, partnership_id: int | None) -> bool:
     """The partnership's case-review lead (the user, or anyone acting as the lead team) and its
-    partnership admins may read its activations."""
+    partnership admins may read its activations.
+
+    At most one query (none for a partnership admin, whose capabilities the request caches), so
+    the navigation can ask it on every page.
+    """
     if partnership_id is None or viewer.partnership_id != partnership_id:
         return False
-    settings = case_review_settings_for(partnership_id)
-    if settings.lead_user_id is not None and settings.lead_user_id == viewer.user_id:
-        return True
-    if settings.lead_team_id is not None and settings.lead_team_id == viewer.team_id:
-        return True
     organisation = getattr(user, "organisation", None)
-    return bool(
+    if (
         permissions.is_partnership_admin(user)
         and organisation is not None
         and organisation.partnership_id == partnership_id
-    )
+    ):
+        return True
+    lead = Q(pk__in=[])
+    if viewer.user_id is not None:
+        lead |= Q(lead_user_id=viewer.user_id)
+    if viewer.team_id is not None:
+        lead |= Q(lead_team_id=viewer.team_id)
+    return CaseReviewSettings.objects.filter(lead, partnership_id=partnership_id).exists()
 
 
 def activations_for_partnership(partnership_id: int) -> QuerySet[CaseReviewActivation]:
@@ -219,3 +227,84 @@ def case_review_lead_emails(settings: CaseReviewSettings) -> list[str]:
     if settings.lead_team_id is not None:
         emails.extend(team_manager_emails(int(settings.lead_team_id)))
     return sorted(set(emails))
+
+
+def case_review_lead_user_ids(settings: CaseReviewSettings) -> list[int]:
+    """Who is told in the app: the lead user and every member of the lead team (active)."""
+    ids: set[int] = set()
+    if settings.lead_user_id is not None:
+        ids.add(int(settings.lead_user_id))
+    if settings.lead_team_id is not None:
+        ids.update(
+            Membership.objects.filter(
+                team_id=settings.lead_team_id, team__is_active=True
+            ).values_list("user_id", flat=True)
+        )
+    return sorted(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+
+
+# --- ASB case reviews as the subject of notices (``tasking.notice_subjects``) -----------------
+# The same rule as the pages (``may_read_case_reviews``), asked through each of a person's teams.
+
+
+def case_review_reader_partnerships(user: Any) -> set[int]:
+    """The partnerships whose case reviews the user may read through any of their teams."""
+    if user is None or not user.is_active:
+        return set()
+    found: set[int] = set()
+    memberships = Membership.objects.filter(user=user, team__is_active=True).select_related(
+        "team__organisation"
+    )
+    for membership in memberships:
+        viewer = policy.viewer_for_user(user, membership.team, membership.role)
+        partnership_id = viewer.partnership_id
+        if partnership_id is None or partnership_id in found:
+            continue
+        if may_read_case_reviews(user, viewer, partnership_id):
+            found.add(partnership_id)
+    return found
+
+
+def case_review_readers(activation_id: int, user_ids: set[int]) -> set[int]:
+    """Which of these users may read this activation now."""
+    partnership_id = (
+        CaseReviewActivation.objects.filter(pk=activation_id)
+        .values_list("partnership_id", flat=True)
+        .first()
+    )
+    if partnership_id is None:
+        return set()
+    return {
+        int(user.pk)
+        for user in User.objects.filter(pk__in=user_ids, is_active=True)
+        if partnership_id in case_review_reader_partnerships(user)
+    }
+
+
+def case_reviews_visible_to(user_id: int, activation_ids: set[int]) -> set[int]:
+    """Which of these activations the user may read now."""
+    partnerships = case_review_reader_partnerships(
+        User.objects.filter(pk=user_id, is_active=True).first()
+    )
+    if not partnerships:
+        return set()
+    return set(
+        CaseReviewActivation.objects.filter(
+            pk__in=activation_ids, partnership_id__in=partnerships
+        ).values_list("pk", flat=True)
+    )
+
+
+def case_review_references(activation_ids: set[int]) -> dict[int, str]:
+    """Each activation's reference (ASBCR-2026-000001): never the victim."""
+    return dict(
+        CaseReviewActivation.objects.filter(pk__in=activation_ids).values_list("pk", "reference")
+    )
+
+
+def case_review_url(activation_id: int) -> str | None:
+    """An activation's page (which checks who may read it), or None."""
+    code = (
+        CaseReviewActivation.objects.filter(pk=activation_id).values_list("code", flat=True).first()
+    )
+    return None if code is None else reverse("casework:case_review_detail", kwargs={"code": code})

@@ -9,6 +9,7 @@ that check.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -17,7 +18,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from roundtable.casework.models import Document, DocumentVersion, Letter
+from roundtable.casework.models import DiaryEntry, Document, DocumentVersion, Letter
+from roundtable.casework.selectors.diary import diary_entry_for
 from roundtable.casework.services.documents import RECORD_FIELD
 from roundtable.casework.timeline import TimelineItem
 from roundtable.records.access import Reached
@@ -85,6 +87,31 @@ def documents_on_record(record: Any, *, page_number: Any = 1) -> Page[Document]:
         .order_by("-updated_at", "-id")
     )
     return Paginator(documents, DOCUMENTS_PER_PAGE).get_page(page_number)
+
+
+def documents_on_entry(entry: DiaryEntry) -> list[Document]:
+    """The documents that belong to a diary entry, oldest first (the caller checked the record's
+    documents section; at most one query)."""
+    return list(
+        Document.objects.filter(diary_entry=entry)
+        .select_related("current_version", "added_by", "added_by_team")
+        .order_by("created_at", "pk")
+    )
+
+
+def entry_to_attach_to(reached: Reached[Any], code: str | None) -> DiaryEntry | None:
+    """The diary entry a new document is for (``?entry=<code>``): None when none is named; 404
+    when it is not an entry of this record in a section the viewer sees."""
+    if not code:
+        return None
+    try:
+        parsed = uuid.UUID(code)
+    except ValueError:
+        raise Http404 from None
+    entry = diary_entry_for(viewer=reached.viewer, record=reached.record, code=parsed)
+    if entry is None or not reached.shows(entry.section):
+        raise Http404
+    return entry
 
 
 def document_versions(document: Document) -> QuerySet[DocumentVersion]:

@@ -516,7 +516,7 @@ class AttentionDue:
     def assignee(self) -> Any:
         """The officer who issued it, when they are in the owning team; else the team."""
         officer = self.action.officer
-        if officer is None:
+        if officer is None or not officer.is_active:
             return None
         owning_team = self.action.case.owning_team_id
         return officer if officer.memberships.filter(team_id=owning_team).exists() else None

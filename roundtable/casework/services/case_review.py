@@ -29,6 +29,7 @@ from roundtable.directory.models import Organisation, Team, User
 from roundtable.records.models import Case, CaseMember, MemberRole, Profile
 from roundtable.records.services.cases import PROFILE_NOT_FOUND, reference_allocate
 from roundtable.sharing import policy
+from roundtable.tasking.services.alerts import alert_event_direct
 
 ACTIVATION_PREFIX = "ASBCR"
 # Case members in these roles are offered as the victim when a complaint is recorded on a case.
@@ -182,13 +183,22 @@ def case_review_check(*, complaint: AsbComplaint) -> CaseReviewActivation | None
 def case_review_activation_notify(
     *, activation: CaseReviewActivation, settings: CaseReviewSettings
 ) -> None:
-    """Tell the partnership's case-review lead, after commit: a reference and a link only.
+    """Tell the partnership's case-review lead: a reference and a link only.
 
-    MERGE POINT (alerts): the in-app alert to the lead team and lead user belongs here, beside
-    the email, queued with ``transaction.on_commit`` like it. Its text must be the reference and
-    the link, as in the email: the alert is about a person the recipient may not see.
+    In the app (``case_review.triggered``, a direct notice about the activation, delivered only
+    while the recipient may still read case reviews): the lead person and every member of the
+    lead team. By email, after commit: the lead person and the lead team's managers. Neither
+    names the victim: the recipient may not be allowed to see them.
     """
     from roundtable.sharing.services.notify import absolute
+
+    alert_event_direct(
+        event="case_review.triggered",
+        subject=("case_review", int(activation.pk)),
+        recipients=selectors.case_review_lead_user_ids(settings),
+        actor=None,  # whoever recorded the complaint did not decide the trigger: tell them too
+        team=None,
+    )
 
     context = {
         "reference": activation.reference,

@@ -33,6 +33,7 @@ from roundtable.records.models import Profile
 from roundtable.records.services.cases import StaleRecord, record_touch
 from roundtable.sharing import policy
 from roundtable.sharing.sections import SECTIONS_BY_KIND, Section
+from roundtable.tasking.services.alerts import alert_event
 
 #: How far ahead of the server's clock an entry's time may be (a phone's clock running fast).
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -128,7 +129,8 @@ def diary_entry_create(
     section: str = Section.DIARY,
     linked_profiles: Iterable[Profile] = (),
 ) -> DiaryEntry:
-    """Record a diary entry on a record, in a section of it the actor's team may see."""
+    """Record a diary entry on a record, in a section of it the actor's team may see; those who
+    may see that section and watch the record, or whom an alert rule names, are told."""
     viewer = _viewer(actor, team)
     kind = int(record.record_kind)
     if section not in SECTIONS_BY_KIND[kind]:
@@ -165,6 +167,16 @@ def diary_entry_create(
             "linked_profiles": [None, sorted(str(person.code) for person in people)],
         },
         detail={"diary_entry": str(entry.code)},
+    )
+    # Those who see the entry's section of the record hear of it (watchers, alert rules such as
+    # "custody update on a foreign national"); the type is a code, never the entry's words.
+    alert_event(
+        event="diary.created",
+        record=record,
+        actor=actor,
+        team=team,
+        section=section,
+        detail={"entry_type": entry_type},
     )
     return entry
 

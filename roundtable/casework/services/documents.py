@@ -5,7 +5,10 @@ Every function checks the file's real type from its bytes (``casework.filetypes`
 audits in the same transaction; a download is audited as an export of the record's documents
 section. Who may call them is decided before, by ``records.access`` (the views) or by the calling
 service; adding or changing a document also checks here that the acting team owns the record.
-This module must never decide who may see a document: that is ``sharing.policy``.
+A document may belong to one of its record's diary entries: the entry must be on the same record
+and in a section the uploader's team may see. Adding a document tells, through an alert, those
+who may see the record's documents and watch it or whom a rule names. This module must never
+decide who may see a document: that is ``sharing.policy``.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from django.db import transaction
 from roundtable.audit.models import Action
 from roundtable.audit.services import audit_record, diff
 from roundtable.casework import filetypes
-from roundtable.casework.models import Document, DocumentVersion
+from roundtable.casework.models import DiaryEntry, Document, DocumentVersion
 from roundtable.casework.storage import document_storage
 from roundtable.directory.models import Team, User
 from roundtable.records.services.cases import StaleRecord
+from roundtable.sharing import policy
 from roundtable.sharing.sections import RecordKind, Section
+from roundtable.tasking.services.alerts import alert_event
 
 RECORD_FIELD: dict[int, str] = {
     RecordKind.PROFILE: "profile",
@@ -152,6 +157,22 @@ def _file_detail(document: Document, version: DocumentVersion) -> dict[str, Any]
     }
 
 
+ENTRY_NOT_FOUND = "Choose a diary entry of this record that your team can see."
+ENTRY_RETRACTED = "This diary entry has been retracted: documents cannot be added to it."
+
+
+def _check_entry(actor: User, team: Team, record: Any, entry: DiaryEntry) -> None:
+    """The entry is on this very record, in a section the uploader's team sees, not retracted."""
+    field = RECORD_FIELD[int(record.record_kind)]
+    if getattr(entry, f"{field}_id") != record.pk:
+        raise ValidationError({"diary_entry": [ENTRY_NOT_FOUND]})
+    viewer = policy.viewer_for_user(actor, team)
+    if not policy.can(viewer, policy.Action.VIEW, record, entry.section):
+        raise ValidationError({"diary_entry": [ENTRY_NOT_FOUND]})
+    if entry.is_retracted:
+        raise ValidationError({"diary_entry": [ENTRY_RETRACTED]})
+
+
 @transaction.atomic
 def document_create(
     *,
@@ -161,31 +182,45 @@ def document_create(
     title: str,
     upload: File[Any],
     description: str = "",
-    diary_entry_id: int | None = None,
+    diary_entry: DiaryEntry | None = None,
 ) -> Document:
     """Put a document on a record the acting team owns: the file checked, stored and audited.
 
-    ``diary_entry_id`` is for the diary service only: it must name an entry of the same record.
+    With ``diary_entry``, the document belongs to that entry, which must be on the same record,
+    visible to the uploader's team and not retracted.
     """
     _require_owner(team, record)
+    if diary_entry is not None:
+        _check_entry(actor, team, record, diary_entry)
     document = Document(
         title=title.strip(),
         description=description.strip(),
         added_by=actor,
         added_by_team=team,
-        diary_entry_id=diary_entry_id,
+        diary_entry=diary_entry,
         **{RECORD_FIELD[int(record.record_kind)]: record},
     )
-    document.full_clean(exclude=["current_version"])
+    document.full_clean(exclude=["current_version", "diary_entry"])
     checked = file_check(upload)  # a refused file writes nothing
     document.save(force_insert=True)
     version = _store(actor=actor, team=team, document=document, upload=upload, checked=checked)
+    detail = _file_detail(document, version)
+    if diary_entry is not None:
+        detail["diary_entry"] = str(diary_entry.code)
     audit_record(
         action=Action.CREATE,
         target=record,
         sections=SECTIONS,
         changes={"title": [None, document.title]},
-        detail=_file_detail(document, version),
+        detail=detail,
+    )
+    alert_event(
+        event="document.added",
+        record=record,
+        actor=actor,
+        team=team,
+        section=Section.DOCUMENTS,
+        detail={"document_type": checked.kind.extension},
     )
     return document
 

@@ -11,6 +11,7 @@ sees: that is ``casework.selectors.enforcement`` through the policy.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
@@ -41,8 +42,11 @@ from roundtable.directory.models import Organisation, Team, User
 from roundtable.records.models import Case, CaseLink, CaseMember, Premises, Profile
 from roundtable.records.services.cases import audit_snapshot, lock_for_edit, record_touch
 from roundtable.sharing import policy
+from roundtable.tasking.services.alerts import alert_event
+from roundtable.tasking.services.tasks import task_create_once
 
 K = EnforcementKind
+logger = logging.getLogger(__name__)
 
 # The details each power records, beyond the target, the issuer and the service date. A form
 # shows these fields for the kind, and the services refuse any other.
@@ -711,51 +715,85 @@ def enforcement_expire_lapsed(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def enforcement_attention_flag(*, on: date | None = None) -> list[AttentionDue]:
     """Flag every expiry and review coming up within its partnership's lead time, raising a task
-    for each (once: a flagged date is not flagged again unless it changes)."""
+    for each (once: a flagged date is not flagged again unless it changes).
+
+    Each date is flagged in its own savepoint with its task, so one that cannot have its task
+    (a case owned by a team since closed) is left unflagged, logged by the action's code, and
+    tried again next time, without holding up the others. Returns the dates flagged.
+    """
     day = on or timezone.localdate()
-    due = enforcement_attention_due(on=day)
-    for item in due:
-        field = "expiry_flagged_on" if item.reason == "expiry" else "review_flagged_on"
-        updated = EnforcementAction.objects.filter(pk=item.action.pk, **{field: None}).update(
-            **{field: day}
-        )
-        if not updated:
-            continue  # another run flagged it first
-        audit_record(
-            action=Action.UPDATE,
-            target=item.action.case,
-            sections=["summary"],
-            changes={field: [None, day.isoformat()]},
-            detail={
-                "enforcement_action": str(item.action.code),
-                "kind": item.action.kind,
-                "due_on": item.due_on.isoformat(),
-            },
-        )
-        attention_task_create(item)
-    return due
+    flagged: list[AttentionDue] = []
+    for item in enforcement_attention_due(on=day):
+        try:
+            with transaction.atomic():
+                if _attention_flag_one(item, day):
+                    flagged.append(item)
+        except ValidationError:
+            logger.warning(
+                "no task for the %s of enforcement action %s", item.reason, item.action.code
+            )
+    return flagged
+
+
+def _attention_flag_one(item: AttentionDue, day: date) -> bool:
+    field = "expiry_flagged_on" if item.reason == "expiry" else "review_flagged_on"
+    updated = EnforcementAction.objects.filter(pk=item.action.pk, **{field: None}).update(
+        **{field: day}
+    )
+    if not updated:
+        return False  # another run flagged it first
+    audit_record(
+        action=Action.UPDATE,
+        target=item.action.case,
+        sections=["summary"],
+        changes={field: [None, day.isoformat()]},
+        detail={
+            "enforcement_action": str(item.action.code),
+            "kind": item.action.kind,
+            "due_on": item.due_on.isoformat(),
+        },
+    )
+    attention_task_create(item)
+    return True
+
+
+def attention_source(item: AttentionDue) -> tuple[str, str]:
+    """The (source, source_key) of an attention task: one live task per action, reason and date."""
+    source = "enforcement-expiry" if item.reason == "expiry" else "enforcement-review"
+    return source, f"{item.action.pk}:{item.due_on.isoformat()}"
 
 
 def attention_task_create(item: AttentionDue) -> None:
-    """Raise the task for an expiry or review that needs attention (in the flagging transaction).
+    """Raise the task for an expiry or review that needs attention, and the "enforcement action
+    due" alert, in the flagging transaction.
 
-    MERGE POINT (tasks): the tasks app is built in parallel. When it lands, replace this body with
-    the call below; nothing else in casework needs to change. The title names the power, the case
-    reference and the date only, never the person or the premises.
-
-        from roundtable.tasking.services.tasks import task_create
-
-        case = item.action.case
-        task_create(
-            actor=None,  # the system; the audit context says channel "task"
-            team=case.owning_team,
-            title=item.title,
-            due_on=item.due_on,
-            record=case,
-            assignee_team=case.owning_team,
-            assignee_user=item.assignee,  # the officer, when in the owning team
-            priority="high" if item.reason == "expiry" else "normal",
-            description=item.description,
-        )
+    Roundtable sets the task itself (no actor) as the case's owning team, for that team, given to
+    the officer when they are in it. The title names the power, the case reference and the date,
+    never the person or the premises. Idempotent: a second call for the same action, reason and
+    date finds the live task and makes none. The alert tells the case's watchers and the teams
+    alert rules name, among those who see the case's summary (where enforcement is shown).
     """
-    return None
+    case = item.action.case
+    source, source_key = attention_source(item)
+    _task, created = task_create_once(
+        actor=None,
+        team=case.owning_team,
+        title=item.title,
+        due_on=item.due_on,
+        record=case,
+        assignee_team=case.owning_team,
+        assignee_user=item.assignee,
+        priority="high" if item.reason == "expiry" else "normal",
+        description=item.description,
+        source=source,
+        source_key=source_key,
+    )
+    if created:
+        alert_event(
+            event="enforcement.due",
+            record=case,
+            actor=None,
+            team=case.owning_team,
+            section="summary",
+            detail={"action_type": str(item.action.kind)},
+        )

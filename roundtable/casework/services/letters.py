@@ -24,12 +24,14 @@ from roundtable.audit.models import Action
 from roundtable.audit.services import audit_record, diff
 from roundtable.casework import letter_files, merge_fields
 from roundtable.casework.models import (
+    DiaryEntryType,
     Letter,
     LetterFormat,
     LetterStatus,
     LetterTemplate,
     ServiceMethod,
 )
+from roundtable.casework.services.diary import diary_entry_create
 from roundtable.casework.services.documents import document_create
 from roundtable.directory import permissions
 from roundtable.directory.models import Partnership, Team, User
@@ -294,28 +296,27 @@ def served_summary(letter: Letter) -> str:
 
 
 def _record_served_in_diary(*, actor: User, team: Team, letter: Letter) -> None:
-    """MERGE POINT (diary): write the 'letter served' diary entry on the letter's case.
-
-    The diary service is written in parallel and cannot be imported yet. At merge, replace the
-    body of this function with the call below (and add a test that the entry exists):
-
-        from roundtable.casework.services.diary import diary_entry_create
-
-        diary_entry_create(
-            actor=actor,
-            team=team,
-            record=letter.case,
-            entry_type="letter_served",
-            occurred_at=letter.served_at,
-            body=served_summary(letter),
-            section="diary",
-            linked_profiles=(letter.profile,),
-        )
+    """Write the 'letter served' diary entry on the letter's case (in the caller's transaction).
 
     It runs inside ``letter_mark_served``'s transaction, so the letter and its diary entry are
-    written together or not at all.
+    written together or not at all. The person the letter is for is linked to the entry when the
+    serving team may see who they are (a letter needs only their signpost to be generated, and
+    the diary names only people the author can identify); otherwise the entry names nobody and
+    the letter itself says whom it was for.
     """
-    return None
+    viewer = policy.viewer_for_user(actor, team)
+    person = cast(policy.Record, letter.profile)
+    identified = policy.can(viewer, policy.Action.VIEW, person, Section.IDENTITY)
+    diary_entry_create(
+        actor=actor,
+        team=team,
+        record=letter.case,
+        entry_type=DiaryEntryType.LETTER_SERVED,
+        occurred_at=cast(datetime, letter.served_at),
+        body=served_summary(letter),
+        section=Section.DIARY,
+        linked_profiles=(letter.profile,) if identified else (),
+    )
 
 
 @transaction.atomic

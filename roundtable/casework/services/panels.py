@@ -48,6 +48,7 @@ from roundtable.records.services import cases as case_services
 from roundtable.records.services.cases import StaleRecord, record_touch
 from roundtable.sharing import policy
 from roundtable.sharing.sections import Section
+from roundtable.tasking.services.tasks import task_create_once
 
 MAX_ATTENDEES = 50
 MAX_AGENDA_ITEMS = 100
@@ -656,10 +657,9 @@ def panel_action_add(
     )
     action.full_clean()
     action.save()
-    task_id = _action_to_task(actor=actor, action=action, record=record)
-    if task_id is not None:
-        action.task_id = task_id
-        action.save(update_fields=["task_id", "updated_at"])
+    task_id = _action_to_task(actor=actor, viewer=viewer, action=action, record=record)
+    action.task_id = task_id
+    action.save(update_fields=["task_id", "updated_at"])
     audit_record(
         action=Action.CREATE,
         target=record,
@@ -680,30 +680,28 @@ def panel_action_add(
     return action
 
 
-def _action_to_task(*, actor: User, action: PanelAction, record: Case | Profile) -> int | None:
-    """MERGE POINT: make the task an action becomes, in the caller's transaction; its id.
+def _action_to_task(
+    *, actor: User, viewer: policy.Viewer, action: PanelAction, record: Case | Profile
+) -> int:
+    """Make the task an action becomes, in the caller's transaction; returns its id.
 
-    The tasking app (built in parallel) provides
-    ``roundtable.tasking.services.tasks.task_create(*, actor, team, title, due_on, record=None,
-    assignee_team, assignee_user=None, priority="normal", description="", source="",
-    source_key="")``. Connect it here, and only here, as:
-
-        from roundtable.tasking.services.tasks import task_create
-
-        task = task_create(
-            actor=actor,
-            team=action.meeting.case.owning_team,  # the team that ran the meeting sets the task
-            title=f"Panel action from {action.meeting.case.reference}",  # no personal data
-            due_on=action.due_on,
-            record=record,  # the agenda record, or the meeting's case for a meeting action
-            assignee_team=action.owner_team,
-            assignee_user=action.owner_user,
-            description=action.description,
-            source="panel_action",
-            source_key=str(action.code),
-        )
-        return int(task.pk)
-
-    Until then no task is made and the action keeps ``task_id`` empty.
+    Set by the team the actor is working as (the team running the meeting, or the chair's), about
+    the agenda record (or the meeting's case for a meeting action), for the action's owner team
+    or person, due when the action is. The title names the meeting's reference only; the
+    description is the action's words, which the task shows only to those who may see the task.
     """
-    return None
+    # The viewer's team: _notes_check has just let it read the record's diary.
+    setting_team = Team.objects.select_related("organisation").get(pk=cast(int, viewer.team_id))
+    task, _created = task_create_once(
+        actor=actor,
+        team=setting_team,
+        title=_("Panel action from %(meeting)s") % {"meeting": action.meeting.case.reference},
+        due_on=action.due_on,
+        record=record,
+        assignee_team=action.owner_team,
+        assignee_user=action.owner_user,
+        description=action.description,
+        source="panel-action",
+        source_key=str(action.pk),
+    )
+    return int(task.pk)

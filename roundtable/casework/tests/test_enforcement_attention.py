@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from roundtable.audit.models import AuditEvent
 from roundtable.casework import timeline
@@ -20,8 +21,15 @@ from roundtable.casework.selectors.enforcement import (
 from roundtable.casework.services import enforcement as services
 from roundtable.casework.tasks import enforcement_attention
 from roundtable.casework.tests.enforcement_helpers import add, scene
+from roundtable.directory.models import Team
+from roundtable.records.models import MemberRole
+from roundtable.records.services.cases import case_member_add
+from roundtable.records.tests.case_helpers import open_case
 from roundtable.sharing import policy
+from roundtable.sharing.sections import RecordKind
+from roundtable.sharing.tests.factories import profile_for
 from roundtable.tasking import schedule
+from roundtable.tasking.models import AlertEvent, Task
 
 NOW = "2026-06-15 10:00:00+01:00"
 TODAY = date(2026, 6, 15)
@@ -166,3 +174,69 @@ def test_an_action_past_its_expiry_reads_as_expired_before_the_sweep(personas, w
     assert EnforcementAction.objects.get(pk=lapsed.pk).status == S.SERVED
     entries = enforcement_timeline(policy.viewer_for_user(personas.alice), world.case)
     assert entries[-1].label == "Warning letter expired"
+
+
+def test_running_the_hourly_task_twice_raises_one_task_for_the_owning_team(
+    personas, world, client_for
+):
+    soon = _warning(personas, world, expires_on=date(2026, 6, 25))
+    with time_machine.travel(NOW, tick=False):
+        assert enforcement_attention.call() == {"flagged": 1, "expired": 0}
+    with time_machine.travel("2026-06-15 11:00:00+01:00", tick=False):
+        assert enforcement_attention.call() == {"flagged": 0, "expired": 0}
+    [task] = Task.objects.filter(source="enforcement-expiry")
+    assert task.source_key == f"{soon.pk}:2026-06-25"
+    assert (task.team, task.assignee_team) == (world.work.asb, world.work.asb)
+    assert task.assignee_user is None  # no officer recorded: the team's queue
+    assert task.created_by is None  # Roundtable set it
+    assert (task.record_kind, task.record_id) == (RecordKind.CASE, world.case.pk)
+    assert (task.due_on, task.priority) == (date(2026, 6, 25), "high")
+    assert "Nuisance" not in task.title + task.description
+    assert AlertEvent.objects.filter(event="enforcement.due").count() == 1
+    with time_machine.travel("2026-06-15 11:00:00+01:00", tick=False):
+        client = client_for(personas.alice)
+        assert task.reference in client.get(reverse("tasking:team_queue")).content.decode()
+        page = client.get(task.get_absolute_url()).content.decode()
+    assert 'data-testid="set-by-roundtable"' in page
+
+
+def test_the_task_goes_to_the_issuing_officer_when_they_are_in_the_owning_team(personas, world):
+    review = _warning(personas, world, review_on=date(2026, 6, 20))
+    EnforcementAction.objects.filter(pk=review.pk).update(officer=personas.alice)
+    with time_machine.travel(NOW, tick=False):
+        enforcement_attention.call()
+    task = Task.objects.get(source="enforcement-review")
+    assert (task.assignee_user, task.priority) == (personas.alice, "normal")
+    assert task.source_key == f"{review.pk}:2026-06-20"
+
+
+def test_a_case_owned_by_a_closed_team_is_left_unflagged_and_the_others_go_on(
+    personas, world, caplog
+):
+    stuck = _warning(personas, world, expires_on=date(2026, 6, 25))
+    with time_machine.travel(NOW, tick=False):
+        other_case = open_case(personas.carol, world.work.council_asb, world.work.case_type)
+        tenant = profile_for(personas.carol, world.work.council_asb, given_name="Tam")
+        case_member_add(
+            actor=personas.carol,
+            viewer=policy.viewer_for_user(personas.carol),
+            case=other_case,
+            profile=tenant,
+            role=MemberRole.PERPETRATOR,
+        )
+        fine = add(
+            personas.carol,
+            other_case,
+            K.WARNING_LETTER,
+            served_on=date(2026, 6, 1),
+            expires_on=date(2026, 6, 26),
+            profile=tenant,
+        )
+    Team.objects.filter(pk=world.work.asb.pk).update(is_active=False)
+    with time_machine.travel(NOW, tick=False):
+        assert enforcement_attention.call()["flagged"] == 1
+    stuck.refresh_from_db()
+    fine.refresh_from_db()
+    assert (stuck.expiry_flagged_on, fine.expiry_flagged_on) == (None, TODAY)
+    assert f"enforcement action {stuck.code}" in caplog.text
+    assert Task.objects.filter(source="enforcement-expiry").count() == 1

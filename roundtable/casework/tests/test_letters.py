@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.audit.models import Action, AuditEvent
-from roundtable.casework.models import Letter, LetterStatus, LetterTemplate
+from roundtable.casework.models import (
+    DiaryEntry,
+    DiaryEntryType,
+    Letter,
+    LetterStatus,
+    LetterTemplate,
+)
 from roundtable.casework.services import letters as services
 from roundtable.casework.storage import document_storage
 from roundtable.casework.tests.document_helpers import documents_dir
@@ -210,6 +216,38 @@ def test_a_letter_cannot_be_served_twice_or_in_the_future_or_before_it_existed(p
         served = serve(personas, world, letter)
         with pytest.raises(ValidationError, match="already recorded as served"):
             serve(personas, world, served, expected_version=served.version)
+
+
+def test_marking_served_writes_one_letter_served_entry_in_the_case_diary(
+    personas, world, client_for
+):
+    letter = generate(personas, world, "Community protection warning")
+    served = serve(personas, world, letter)
+    [entry] = DiaryEntry.objects.filter(case=world.case)
+    assert entry.entry_type == DiaryEntryType.LETTER_SERVED
+    assert entry.section == "diary"
+    assert entry.occurred_at == served.served_at
+    assert (entry.recorded_by, entry.team) == (personas.alice, world.work.asb)
+    assert entry.body == services.served_summary(served)
+    assert list(entry.linked_profiles.all()) == [world.person]
+    client = client_for(personas.alice)
+    args = {"kind": "case", "code": world.case.code}
+    diary = client.get(reverse("casework:diary_list", kwargs=args)).content.decode()
+    assert "Letter served" in diary and "At the front door" in diary
+    timeline = client.get(
+        reverse("casework:case_timeline", kwargs={"code": world.case.code})
+    ).content.decode()
+    assert "Letter served" in timeline
+
+
+def test_a_failed_diary_entry_leaves_the_letter_unserved(personas, world):
+    letter = generate(personas, world, "Community protection warning")
+    # Bob is not in the team that owns the case: the diary refuses him, and so nothing is saved.
+    with pytest.raises(ValidationError, match="not a member"):
+        serve(personas, world, letter, actor=personas.bob)
+    letter.refresh_from_db()
+    assert (letter.status, letter.version) == (LetterStatus.GENERATED, 0)
+    assert not DiaryEntry.objects.filter(case=world.case).exists()
 
 
 def test_a_stale_service_record_is_refused(personas, world):

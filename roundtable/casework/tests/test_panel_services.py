@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.audit.models import Action, AuditEvent
@@ -30,6 +32,7 @@ from roundtable.records.services.cases import StaleRecord
 from roundtable.records.tests.case_helpers import casework
 from roundtable.sharing import policy
 from roundtable.sharing.sections import RecordKind, Section
+from roundtable.tasking.models import Task
 
 
 @pytest.fixture
@@ -401,7 +404,7 @@ def test_empty_minutes_are_refused(personas, setup):
     assert "text" in excinfo.value.error_dict
 
 
-def test_an_action_is_recorded_for_an_attending_agency_and_awaits_its_task(personas, setup):
+def test_an_action_is_recorded_for_an_attending_agency_and_becomes_its_task(personas, setup):
     first = setup.meeting.agenda.get(position=1)
     due = timezone.localdate() + timedelta(days=14)
     action = services.panel_action_add(
@@ -416,10 +419,49 @@ def test_an_action_is_recorded_for_an_attending_agency_and_awaits_its_task(perso
         due,
     )
     assert action.recorded_by == personas.alice
-    assert action.task_id is None  # linked when the tasking app is connected (_action_to_task)
+    task = Task.objects.get(pk=cast(int, action.task_id))
+    assert (task.source, task.source_key) == ("panel-action", str(action.pk))
+    assert (task.assignee_team, task.assignee_user, task.due_on) == (
+        setup.work.council_asb,
+        personas.carol,
+        due,
+    )
+    assert (task.team, task.created_by) == (setup.work.asb, personas.alice)
+    assert (task.record_kind, task.record_id) == (RecordKind.CASE, setup.police_case.pk)
+    assert task.title == f"Panel action from {setup.meeting.case.reference}"
+    assert task.description == "Visit the household with housing."
     event = AuditEvent.objects.get(detail__action=str(action.code))
     assert event.target_id == str(setup.police_case.code)
     assert event.changes["panel_action"][1]["owner_team"] == setup.work.council_asb.pk
+    assert event.detail["task"] == task.pk
+
+
+def test_a_meeting_action_for_a_team_waits_in_that_teams_queue(personas, setup, client_for):
+    due = timezone.localdate() + timedelta(days=14)
+    action = services.panel_action_add(
+        actor=personas.alice, viewer=viewer(personas.alice), meeting=setup.meeting,
+        description="Bring the tenancy file.", owner_team=setup.work.council_asb, due_on=due,
+    )  # fmt: skip
+    [task] = Task.objects.filter(source="panel-action")
+    assert task.pk == action.task_id
+    assert task.assignee_user is None
+    assert (task.record_kind, task.record_id) == (RecordKind.CASE, setup.meeting.case.pk)
+    queue = client_for(personas.carol).get(reverse("tasking:team_queue")).content.decode()
+    assert task.reference in queue
+
+
+def test_an_action_may_go_to_an_attending_agency_of_another_partnership(personas, setup):
+    services.panel_attendee_add(
+        actor=personas.alice, meeting=setup.meeting, user=personas.dave,
+        team=setup.work.far_team, role="guest",
+    )  # fmt: skip
+    action = services.panel_action_add(
+        actor=personas.alice, viewer=viewer(personas.alice), meeting=setup.meeting,
+        description="Check your own records.", owner_team=setup.work.far_team,
+        owner_user=personas.dave, due_on=timezone.localdate() + timedelta(days=14),
+    )  # fmt: skip
+    task = Task.objects.get(pk=cast(int, action.task_id))
+    assert (task.assignee_team, task.assignee_user) == (setup.work.far_team, personas.dave)
 
 
 @pytest.mark.parametrize("problem", ["not_attending", "not_in_team", "before_meeting"])

@@ -32,6 +32,7 @@ from roundtable.casework.forms.diary import (
 )
 from roundtable.casework.models import DiaryEntry
 from roundtable.casework.selectors import diary as selectors
+from roundtable.casework.selectors import documents as document_selectors
 from roundtable.casework.services import diary as services
 from roundtable.casework.views.pages import (
     audit_shown,
@@ -44,6 +45,7 @@ from roundtable.records.access import Reached
 from roundtable.records.forms.cases import add_service_errors
 from roundtable.records.services.cases import StaleRecord
 from roundtable.records.views.pages import CONFLICT_MESSAGE, acting_team
+from roundtable.sharing import policy
 from roundtable.sharing.sections import SECTIONS_BY_KIND, Section
 
 #: A service names the joined date and time "occurred_at"; the form has it as two boxes.
@@ -131,10 +133,32 @@ def _entry_on(reached: Reached[Any], entry_code: UUID) -> DiaryEntry:
     return entry
 
 
+def _entry_documents(
+    reached: Reached[Any], kind: str, code: UUID, entry: DiaryEntry
+) -> dict[str, Any]:
+    """The entry's documents, only for a viewer who sees the record's documents section, and
+    the link to attach one for those who may add documents to the record (the owning team)."""
+    if not reached.shows(Section.DOCUMENTS):
+        return {"documents_shown": False, "documents": [], "attach_url": ""}
+    may_attach = not entry.is_retracted and policy.can(
+        reached.viewer, policy.Action.EDIT, reached.record
+    )
+    attach_url = ""
+    if may_attach:
+        add = reverse("casework:document_add", kwargs={"kind": kind, "code": code})
+        attach_url = f"{add}?{urlencode({'entry': str(entry.code)})}"
+    return {
+        "documents_shown": True,
+        "documents": document_selectors.documents_on_entry(entry),
+        "attach_url": attach_url,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])  # POST only to state a purpose
 def diary_entry(request: HttpRequest, kind: str, code: UUID, entry: UUID) -> HttpResponse:
-    """One entry with its earlier versions; withheld when its section is not shared."""
+    """One entry with its earlier versions and its documents; withheld when its section is not
+    shared (its documents are listed only to those who see the record's documents section)."""
     reached = reach(request, kind, code)
     purpose, gate = purpose_gate(request, reached)
     if gate is not None:
@@ -146,17 +170,21 @@ def diary_entry(request: HttpRequest, kind: str, code: UUID, entry: UUID) -> Htt
         "entry_withheld": not shows,
         "entry_section": Section(found.section),
     }
+    shown = [found.section] if shows else []
     if shows:
         context.update(
             row=selectors.diary_entry_row(viewer=reached.viewer, entry=found),
             revisions=selectors.diary_revisions(entry=found),
             may_amend=selectors.may_amend(reached.viewer, found),
             urls=_urls(kind, code, found),
+            **_entry_documents(reached, kind, code, found),
         )
+        if context["documents"]:
+            shown.append(Section.DOCUMENTS)  # their titles are on the page
     audit_shown(
         reached,
         page="diary_entry",
-        sections=[found.section] if shows else [],
+        sections=shown,
         entries=[found] if shows else [],
         justification=purpose,
     )

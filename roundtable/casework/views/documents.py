@@ -19,6 +19,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -79,11 +81,30 @@ def _file_refusal(request: HttpRequest, form: Any) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_add(request: HttpRequest, kind: str, code: UUID) -> HttpResponse:
-    """Add a document to a record the acting team owns."""
+    """Add a document to a record the acting team owns (``?entry=``: to one of its diary
+    entries, which must be on the record and in a section the team sees)."""
     reached = selectors.record_documents_for_change(request, kind, str(code))
     actor, team = actor_and_team(request)
     record = reached.record
+    entry = selectors.entry_to_attach_to(reached, request.GET.get("entry"))
     back = reverse("casework:document_list", kwargs={"kind": kind, "code": record.code})
+    intro = _("The largest file you can upload is %(limit)s.") % {
+        "limit": services.size_limit_text()
+    }
+    if entry is not None:
+        back = reverse(
+            "casework:diary_entry", kwargs={"kind": kind, "code": record.code, "entry": entry.code}
+        )
+        intro = " ".join(
+            [
+                _("The document will belong to the diary entry “%(type)s” of %(when)s.")
+                % {
+                    "type": entry.get_entry_type_display(),
+                    "when": date_format(timezone.localtime(entry.occurred_at), "j F Y, H:i"),
+                },
+                intro,
+            ]
+        )
     form = DocumentAddForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and not _file_refusal(request, form) and form.is_valid():
         try:
@@ -94,22 +115,22 @@ def document_add(request: HttpRequest, kind: str, code: UUID) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
                 upload=form.cleaned_data["file"],
+                diary_entry=entry,
             )
         except ValidationError as error:
             put_errors(form, error, default_field="file")
         else:
             messages.success(request, _("Document added."))
-            return redirect(document)
+            return redirect(back if entry is not None else document.get_absolute_url())
     return form_page(
         request,
         form,
-        title=_("Add a document"),
+        title=_("Attach a document") if entry is not None else _("Add a document"),
         caption=_record_label(record),
         submit=_("Upload"),
         back=back,
         multipart=True,
-        intro=_("The largest file you can upload is %(limit)s.")
-        % {"limit": services.size_limit_text()},
+        intro=intro,
     )
 
 

@@ -621,6 +621,10 @@ def case_stage_change(
     )
     current.stage = to_stage
     _case_save(current, before, ["stage"], justification=note)
+    # Stage names are the partnership's own words: the alert carries none of them.
+    alert_event(
+        event="case.stage_changed", record=current, actor=actor, team=None, section="summary"
+    )
     return change
 
 
@@ -647,7 +651,9 @@ def case_close(
     before = audit_snapshot(current, CASE_AUDITED)
     current.status, current.outcome, current.closed_on = CaseStatus.CLOSED, outcome.strip(), closed
     current.full_clean()
-    return _case_save(current, before, ["status", "outcome", "closed_on"])
+    saved = _case_save(current, before, ["status", "outcome", "closed_on"])
+    alert_event(event="case.closed", record=saved, actor=actor, team=None, section="summary")
+    return saved
 
 
 @transaction.atomic

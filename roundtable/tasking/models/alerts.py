@@ -113,8 +113,17 @@ class AlertEvent(models.Model):
 
     occurred_at = models.DateTimeField()
     event = models.CharField(max_length=40)
-    record_kind = models.PositiveSmallIntegerField(choices=RecordKind.choices)
-    record_id = models.BigIntegerField()
+    # The record it happened to; empty for a direct notice about a subject alone (a task with no
+    # record, an ASB case review), which only the producer's named recipients hear of.
+    record_kind = models.PositiveSmallIntegerField(
+        choices=RecordKind.choices, null=True, blank=True
+    )
+    record_id = models.BigIntegerField(null=True, blank=True)
+    # What the notice is about besides a record (or instead of one): a kind registered in
+    # ``tasking.notice_subjects`` ("task", "case_review") and its id. Opening the notice goes to
+    # the subject's page; with no record, the subject's own rules decide who may see it.
+    subject_kind = models.CharField(max_length=20, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True)
     section = models.CharField(max_length=20)
     detail = models.JSONField(default=dict, blank=True)
     case_type = models.ForeignKey(
@@ -131,6 +140,22 @@ class AlertEvent(models.Model):
     fanned_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(record_kind__isnull=True, record_id__isnull=True)
+                | Q(record_kind__isnull=False, record_id__isnull=False),
+                name="tasking_event_record_both_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject_kind="", subject_id__isnull=True)
+                | (~Q(subject_kind="") & Q(subject_id__isnull=False)),
+                name="tasking_event_subject_both_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=Q(record_id__isnull=False) | Q(subject_id__isnull=False),
+                name="tasking_event_about_something",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["occurred_at"],
@@ -141,7 +166,21 @@ class AlertEvent(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.record_kind is None:
+            return f"{self.event} about {self.subject_kind} {self.subject_id}"
         return f"{self.event} on {self.get_record_kind_display()} {self.record_id}"
+
+    @property
+    def has_record(self) -> bool:
+        """Is the event about a record (False: a direct notice about a subject alone)?"""
+        return self.record_kind is not None
+
+    @property
+    def record_key(self) -> tuple[int, int]:
+        """(record_kind, record_id) of an event about a record."""
+        if self.record_kind is None or self.record_id is None:
+            raise ValueError("This event is about no record: it is a direct notice")
+        return int(self.record_kind), int(self.record_id)
 
 
 class DeliveryState(models.TextChoices):

@@ -89,8 +89,13 @@ class Task(PublicCodeModel, TimeStampedModel):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Empty when Roundtable set the task itself (an enforcement expiry): ``source`` says why.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Set once the assignee team's managers were told the task is overdue (never told twice;
     # cleared when the due date or the assignee team changes, so a new lateness is told again).

@@ -5,7 +5,9 @@ must hide it. So the notification centre, the daily digest and the email sender 
 they are about to show through ``notifications_visible``, which asks ``sharing.policy`` (in a
 fixed number of queries per page: per kind of record, per team of the reader, per section) and
 returns only what the reader may still see, with the record's name or title only when the reader
-may see its identity or summary. This module must never write and never read the access table.
+may see its identity or summary. A direct notice about a subject with no record (a task, an ASB
+case review) is checked by the subject's own rules (``tasking.notice_subjects``) instead. This
+module must never write and never read the access table.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from django.urls import reverse
 from roundtable.directory.models import Membership, User
 from roundtable.sharing import kinds, policy
 from roundtable.sharing.sections import RecordKind, Section
-from roundtable.tasking.models import DeliveryState, Notification, Watch
+from roundtable.tasking import notice_subjects
+from roundtable.tasking.models import AlertEvent, DeliveryState, Notification, Watch
 
 #: The section that carries a record's name or title (a person's identity, anything's summary).
 LABEL_SECTION: dict[int, str] = {
@@ -35,8 +38,9 @@ class NotificationItem:
     """A notification the reader may still see, with what they may see of its record."""
 
     notification: Notification
-    record: Any
+    record: Any  # None for a direct notice about a subject alone (a task with no record)
     label: str  # the record's name or title, or "" when they may not see it
+    reference: str = ""  # the record's reference, or else the subject's
 
 
 @dataclass(frozen=True)
@@ -121,27 +125,66 @@ def records_visible(
     return records, seen, labelled
 
 
+def _subjects_visible(rows: list[Notification]) -> tuple[set[tuple[int, str, int]], dict[Any, str]]:
+    """For direct notices: the (recipient, kind, id) still visible, and their references.
+
+    One call per kind of subject and recipient (a page is one recipient's), none per row.
+    """
+    wanted: dict[tuple[int, str], set[int]] = {}
+    for row in rows:
+        event = row.event
+        if not event.has_record and notice_subjects.is_known(event.subject_kind):
+            wanted.setdefault((int(row.recipient_id), event.subject_kind), set()).add(
+                int(event.subject_id or 0)
+            )
+    seen: set[tuple[int, str, int]] = set()
+    for (user_id, kind), ids in wanted.items():
+        visible = notice_subjects.subject_for(kind).visible(user_id, ids)
+        seen.update((user_id, kind, subject_id) for subject_id in visible)
+    references = notice_subjects.references_of((kind, pk) for _user, kind, pk in seen)
+    return seen, references
+
+
+def _subject_key(row: Notification) -> tuple[int, str, int]:
+    event: AlertEvent = row.event
+    return (int(row.recipient_id), event.subject_kind, int(event.subject_id or 0))
+
+
 def notifications_visible(
     viewers: Sequence[policy.Viewer], notifications: Iterable[Notification]
 ) -> list[NotificationItem]:
-    """The notifications whose section of their record the reader may still see, in order."""
+    """The notifications the reader may still see, in order: for a record, its event's section
+    (by the policy); for a direct notice, its subject (by the subject's own rules)."""
     rows = list(notifications)
     wanted: dict[int, dict[str, set[int]]] = {}
     for row in rows:
         event = row.event
-        wanted.setdefault(int(event.record_kind), {}).setdefault(event.section, set()).add(
-            int(event.record_id)
-        )
-    records, seen, labelled = records_visible(viewers, wanted)
+        if event.has_record:
+            kind, record_id = event.record_key
+            wanted.setdefault(kind, {}).setdefault(event.section, set()).add(record_id)
+    records, seen, labelled = records_visible(viewers, wanted) if wanted else ({}, set(), set())
+    subjects_seen, references = _subjects_visible(rows)
     items = []
     for row in rows:
         event = row.event
-        key = (int(event.record_kind), int(event.record_id))
-        if (key[0], key[1], event.section) not in seen or key not in records:
+        if not event.has_record:
+            key = _subject_key(row)
+            if key in subjects_seen:
+                reference = references.get((key[1], key[2]), "")
+                items.append(
+                    NotificationItem(notification=row, record=None, label="", reference=reference)
+                )
             continue
-        record = records[key]
-        label = record_label(record) if key in labelled else ""
-        items.append(NotificationItem(notification=row, record=record, label=label))
+        record_key = event.record_key
+        if (*record_key, event.section) not in seen or record_key not in records:
+            continue
+        record = records[record_key]
+        label = record_label(record) if record_key in labelled else ""
+        items.append(
+            NotificationItem(
+                notification=row, record=record, label=label, reference=kinds.label_for(record)
+            )
+        )
     return items
 
 
@@ -245,6 +288,16 @@ def watch_by_record_code(user: User, slug: str, code: Any) -> Watch | None:
     kind = kinds.kind_for_slug(slug)
     record_ids = kinds.model_for_kind(kind).objects.filter(code=code).values("pk")
     return Watch.objects.filter(user=user, record_kind=kind, record_id__in=record_ids).first()
+
+
+def notification_url(event: AlertEvent) -> str | None:
+    """Where a notification opens: its subject's page (a task), else its record's page. The page
+    itself checks access again."""
+    if event.subject_kind and notice_subjects.is_known(event.subject_kind):
+        return notice_subjects.subject_for(event.subject_kind).url(int(event.subject_id or 0))
+    if event.has_record:
+        return record_url(*event.record_key)
+    return None
 
 
 def record_url(kind: int, record_id: int) -> str | None:

@@ -6,7 +6,12 @@ fan-out (``alert_fan_out``, run by a background task) turns an event into one ``
 per recipient: the producer's named recipients, the users the partnership's alert rules name,
 and the record's watchers, less the actor. Only people who can see the event's section of the
 record, by ``sharing.policy``, get a row at all, so a hidden record tells no outsider anything.
-Delivery (``tasking.services.notifications``) checks the policy again. This module must never
+Delivery (``tasking.services.notifications``) checks the policy again.
+
+``alert_event_direct`` is the one exception to "an event happens to a record": a notice to named
+people about a *subject* with access rules of its own (a task with no record, an ASB case review;
+``tasking.notice_subjects``). No rule or watch applies to it, and the subject's own rules, not
+the policy, decide who may hear of it, at fan-out and again at delivery. This module must never
 decide access itself, never read the access table, and never put free text in a notification.
 """
 
@@ -29,7 +34,7 @@ from roundtable.directory.models import Membership, OrganisationKind, Partnershi
 from roundtable.records.models import Case, CaseStatus, CaseType
 from roundtable.sharing import kinds, policy
 from roundtable.sharing.sections import SECTIONS_BY_KIND, RecordKind
-from roundtable.tasking import catalogue
+from roundtable.tasking import catalogue, notice_subjects
 from roundtable.tasking.models import (
     AlertEvent,
     AlertRule,
@@ -67,13 +72,17 @@ def alert_event(
     detail: Mapping[str, str] | None = None,
     case_type: CaseType | None = None,
     recipients: Iterable[User] = (),
+    subject: tuple[str, int] | None = None,
 ) -> AlertEvent:
     """Record that ``event`` happened to ``section`` of a record; fan it out after commit.
 
     ``event`` is a code from ``tasking.catalogue``; ``detail`` holds only the keys it declares,
     each a short code. ``recipients`` are users the producer names itself (a task's assignee).
+    ``subject`` (kind, id) names what the notice opens instead of the record (a case's task);
+    who hears of it is still decided by the record's section.
     """
     cleaned = catalogue.clean_detail(event, detail)
+    subject_kind, subject_id = _checked_subject(subject)
     kind = int(record.record_kind)
     if section not in SECTIONS_BY_KIND[kind]:
         raise ValueError(f"A {RecordKind(kind).label} has no section {section!r}")
@@ -92,11 +101,64 @@ def alert_event(
         actor=actor,
         team=team if team is not None else audit_context.current().team,
         direct_recipients=sorted({int(user.pk) for user in recipients}),
+        subject_kind=subject_kind,
+        subject_id=subject_id,
     )
+    _queue_fan_out(row)
+    return row
+
+
+@transaction.atomic
+def alert_event_direct(
+    *,
+    event: str,
+    subject: tuple[str, int],
+    recipients: Iterable[int],
+    actor: User | None,
+    team: Team | None,
+    detail: Mapping[str, str] | None = None,
+) -> AlertEvent | None:
+    """Tell named people about a subject that is not a record; fan it out after commit.
+
+    For a task with no record (or whose record the recipient cannot see) and an ASB case
+    review: ``subject`` is a (kind, id) registered in ``tasking.notice_subjects``, whose own
+    rules decide, at fan-out and at delivery, which of ``recipients`` (user ids) hear of it. No
+    alert rule or watch applies. Returns None when nobody but the actor was named.
+    """
+    cleaned = catalogue.clean_detail(event, detail)
+    subject_kind, subject_id = _checked_subject(subject)
+    named = {int(user_id) for user_id in recipients}
+    if actor is not None:
+        named.discard(int(actor.pk))
+    if not named:
+        return None
+    row = AlertEvent.objects.create(
+        occurred_at=timezone.now(),
+        event=event,
+        section="",
+        detail=cleaned,
+        actor=actor,
+        team=team if team is not None else audit_context.current().team,
+        direct_recipients=sorted(named),
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+    )
+    _queue_fan_out(row)
+    return row
+
+
+def _checked_subject(subject: tuple[str, int] | None) -> tuple[str, int | None]:
+    if subject is None:
+        return "", None
+    kind, subject_id = subject
+    notice_subjects.subject_for(kind)  # an unregistered kind is a programming error
+    return kind, int(subject_id)
+
+
+def _queue_fan_out(row: AlertEvent) -> None:
     # robust: a queue that fails to take it must not turn a saved change into an error page;
     # the sweep fans out any event left behind.
     transaction.on_commit(lambda: _enqueue_fan_out(row.pk), robust=True)
-    return row
 
 
 def _enqueue_fan_out(event_id: int) -> None:
@@ -109,7 +171,8 @@ def _enqueue_fan_out(event_id: int) -> None:
 
 
 def _partnership_id(event: AlertEvent, record: Any) -> int | None:
-    """Whose rules apply: the case type's partnership, else the owning organisation's."""
+    """Whose "any record" rules apply: the case type's partnership, else the owning
+    organisation's (case-type rules belong to their type's partnership by construction)."""
     if event.case_type_id is not None:
         return int(event.case_type.partnership_id)  # type: ignore[union-attr]
     partnership_id = record.owning_organisation.partnership_id
@@ -129,16 +192,18 @@ def _case_type_ids(event: AlertEvent, record: Any) -> set[int]:
 
 
 def matching_rules(event: AlertEvent, record: Any) -> list[AlertRule]:
-    """The active rules of the record's partnership that this event meets."""
+    """The active rules that this event meets: the record's partnership's rules for any record,
+    and the rules of the case's type (for a person, of their open cases' types).
+
+    A case-type rule always belongs to its type's partnership, so it applies to a person in an
+    open case of that type even when the person's record is owned by an agency of another
+    partnership or a national one (a Home Office team owning a foreign national's record).
+    """
     partnership_id = _partnership_id(event, record)
-    if partnership_id is None:
-        return []
-    scope = Q(scope=RuleScope.ANY) | Q(
-        scope=RuleScope.CASE_TYPE, case_type_id__in=_case_type_ids(event, record)
-    )
-    rules = AlertRule.objects.filter(
-        scope, partnership_id=partnership_id, event=event.event, is_active=True
-    ).order_by("pk")
+    scope = Q(scope=RuleScope.CASE_TYPE, case_type_id__in=_case_type_ids(event, record))
+    if partnership_id is not None:
+        scope |= Q(scope=RuleScope.ANY, partnership_id=partnership_id)
+    rules = AlertRule.objects.filter(scope, event=event.event, is_active=True).order_by("pk")
     return [
         rule
         for rule in rules
@@ -165,7 +230,8 @@ def _candidates(event: AlertEvent, record: Any) -> dict[int, tuple[str, int | No
     for rule in matching_rules(event, record):
         for user_id in _rule_members(rule, event, record):
             found.setdefault(int(user_id), (Reason.RULE, rule.pk))
-    watchers = Watch.objects.filter(record_kind=event.record_kind, record_id=event.record_id)
+    kind, record_id = event.record_key
+    watchers = Watch.objects.filter(record_kind=kind, record_id=record_id)
     for user_id in watchers.values_list("user_id", flat=True):
         found.setdefault(int(user_id), (Reason.WATCH, None))
     if event.actor_id is not None:
@@ -188,20 +254,12 @@ def alert_fan_out(*, event_id: int) -> int:
     )
     if event is None:
         return 0
-    record = kinds.records_by_id([(event.record_kind, event.record_id)]).get(
-        (event.record_kind, event.record_id)
-    )
+    if event.has_record:
+        candidates, allowed = _record_recipients(event)
+    else:
+        candidates, allowed = _subject_recipients(event)
     created = 0
-    if record is not None:
-        candidates = _candidates(event, record)
-        # The policy decides who may hear of it at all: only people in a team that can see the
-        # event's section. Anyone else gets no row, so nothing can ever show them it happened.
-        seeing = policy.teams_that_can_see(cast(policy.Record, record), event.section)
-        allowed = (
-            User.objects.filter(pk__in=candidates, is_active=True, memberships__team__in=seeing)
-            .values_list("pk", flat=True)
-            .distinct()
-        )
+    if allowed:
         rows = [
             Notification(
                 event=event,
@@ -218,6 +276,39 @@ def alert_fan_out(*, event_id: int) -> int:
     event.fanned_out_at = timezone.now()
     event.save(update_fields=["fanned_out_at"])
     return created
+
+
+Candidates = dict[int, tuple[str, int | None]]
+
+
+def _record_recipients(event: AlertEvent) -> tuple[Candidates, set[int]]:
+    """Everyone the event may concern, and those of them the policy lets hear of it."""
+    record = kinds.records_by_id([event.record_key]).get(event.record_key)
+    if record is None:
+        return {}, set()
+    candidates = _candidates(event, record)
+    # The policy decides who may hear of it at all: only people in a team that can see the
+    # event's section. Anyone else gets no row, so nothing can ever show them it happened.
+    seeing = policy.teams_that_can_see(cast(policy.Record, record), event.section)
+    allowed = (
+        User.objects.filter(pk__in=candidates, is_active=True, memberships__team__in=seeing)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return candidates, set(allowed)
+
+
+def _subject_recipients(event: AlertEvent) -> tuple[Candidates, set[int]]:
+    """A direct notice: its named people, and those of them the subject's rules let see it."""
+    candidates: Candidates = {
+        int(user_id): (Reason.DIRECT, None) for user_id in event.direct_recipients
+    }
+    if event.actor_id is not None:
+        candidates.pop(int(event.actor_id), None)
+    if not candidates or not notice_subjects.is_known(event.subject_kind):
+        return candidates, set()
+    subject = notice_subjects.subject_for(event.subject_kind)
+    return candidates, subject.readers(int(event.subject_id or 0), set(candidates))
 
 
 # --- Watches ----------------------------------------------------------------------------------
@@ -295,7 +386,7 @@ def rule_teams(partnership_id: int) -> Any:
 
 def _condition_problems(rule: AlertRule) -> dict[str, list[str]]:
     spec = catalogue.EVENTS.get(rule.event)
-    if spec is None:
+    if spec is None or not spec.for_rules:
         return {"event": ["Choose an event."]}
     if not rule.condition_key and not rule.condition_value:
         return {}

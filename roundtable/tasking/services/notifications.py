@@ -14,8 +14,10 @@ server that accepted a message just before the worker died).
 
 At delivery the recipient's viewer is rebuilt for each of their teams and ``sharing.policy.can``
 asked whether any team may see the event's section; if none may, the notification is suppressed:
-no email, never shown. Emails carry the event's kind, the record's reference and a link, never a
-name, a date of birth, an address or free text. This module must never decide access itself.
+no email, never shown. A direct notice about a subject with no record (a task, an ASB case
+review) asks the subject's own rules instead (``tasking.notice_subjects``). Emails carry the
+event's kind, the record's (or subject's) reference and a link, never a name, a date of birth,
+an address or free text. This module must never decide access itself.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from roundtable.audit.models import Action
 from roundtable.audit.services import audit_record
 from roundtable.directory.models import Membership, Team, User
 from roundtable.sharing import kinds, policy
-from roundtable.tasking import catalogue
+from roundtable.tasking import catalogue, notice_subjects
 from roundtable.tasking.models import (
     AlertEvent,
     DeliveryState,
@@ -146,9 +148,29 @@ def team_that_sees(user: User, record: Any, section: str) -> Team | None:
     return None
 
 
-def notification_title(event: AlertEvent, record: Any) -> str:
-    """The in-app headline: the event (with its coded detail) and the record's reference."""
-    return f"{catalogue.describe(event.event, event.detail)} on {kinds.label_for(record)}"[:200]
+def notification_title(event: AlertEvent, record: Any, subject_reference: str = "") -> str:
+    """The in-app headline: the event (with its coded detail), the subject's reference (a
+    task's) and the record's reference; never a name or a title."""
+    headline = catalogue.describe(event.event, event.detail)
+    if subject_reference:
+        headline = f"{headline}: {subject_reference}"
+    if record is not None:
+        headline = f"{headline} on {kinds.label_for(record)}"
+    return headline[:200]
+
+
+def subject_reference(event: AlertEvent) -> str:
+    """The reference of what the event is about besides its record (a task's), or ""."""
+    if not event.subject_kind or not notice_subjects.is_known(event.subject_kind):
+        return ""
+    subject_id = int(event.subject_id or 0)
+    found = notice_subjects.subject_for(event.subject_kind).references({subject_id})
+    return found.get(subject_id, "")
+
+
+def email_reference(event: AlertEvent, record: Any) -> str:
+    """What an email names: the record's reference, or else the subject's."""
+    return kinds.label_for(record) if record is not None else subject_reference(event)
 
 
 def _message_id(code: uuid.UUID) -> str:
@@ -156,11 +178,11 @@ def _message_id(code: uuid.UUID) -> str:
     return f"<{code}@{domain}>"
 
 
-def _email_for(notification: Notification, record: Any) -> OutboundEmail:
+def _email_for(notification: Notification, reference: str) -> OutboundEmail:
     event = notification.event
     context = {
         "event": catalogue.label_of(event.event),
-        "reference": kinds.label_for(record),
+        "reference": reference,
         "link": absolute(reverse("tasking:notification_open", kwargs={"code": notification.code})),
         "preferences": absolute(reverse("tasking:notification_preferences")),
     }
@@ -183,10 +205,35 @@ class _Records:
     loaded: dict[tuple[int, int], Any] = field(default_factory=dict)
 
     def get(self, event: AlertEvent) -> Any:
-        key = (int(event.record_kind), int(event.record_id))
+        if not event.has_record:
+            return None
+        key = event.record_key
         if key not in self.loaded:
             self.loaded[key] = kinds.records_by_id([key]).get(key)
         return self.loaded[key]
+
+
+@dataclass(frozen=True)
+class _Allowed:
+    """May the recipient still hear of it, and through which of their teams (records only)."""
+
+    allowed: bool
+    via: Team | None = None
+
+
+def _still_allowed(notification: Notification, record: Any) -> _Allowed:
+    """Ask the policy (a record's section) or the subject's own rules (a direct notice)."""
+    event = notification.event
+    if event.has_record:
+        if record is None:
+            return _Allowed(False)
+        via = team_that_sees(notification.recipient, record, event.section)
+        return _Allowed(via is not None, via)
+    if not notification.recipient.is_active or not notice_subjects.is_known(event.subject_kind):
+        return _Allowed(False)
+    subject = notice_subjects.subject_for(event.subject_kind)
+    recipient = int(notification.recipient_id)
+    return _Allowed(recipient in subject.readers(int(event.subject_id or 0), {recipient}))
 
 
 def _deliver_claimed(pk: int, token: uuid.UUID, records: _Records, now: datetime) -> int | None:
@@ -194,9 +241,9 @@ def _deliver_claimed(pk: int, token: uuid.UUID, records: _Records, now: datetime
     notification = Notification.objects.select_related("event", "recipient").get(pk=pk)
     event = notification.event
     record = records.get(event)
-    via = None if record is None else team_that_sees(notification.recipient, record, event.section)
+    checked = _still_allowed(notification, record)
     with transaction.atomic():
-        if via is None:
+        if not checked.allowed:
             _finish(Notification, pk, token, state=DeliveryState.SUPPRESSED, delivered_at=now)
             return None
         mode = preference_of(notification.recipient_id)
@@ -206,14 +253,14 @@ def _deliver_claimed(pk: int, token: uuid.UUID, records: _Records, now: datetime
             token,
             state=DeliveryState.SENT,
             delivered_at=now,
-            via_team=via,
-            title=notification_title(event, record),
+            via_team=checked.via,
+            title=notification_title(event, record, subject_reference(event)),
             email_mode=mode,
         ):
             return None  # our claim went stale and another worker has it: leave it to them
         if mode != EmailMode.IMMEDIATE:
             return None
-        email = _email_for(notification, record)
+        email = _email_for(notification, email_reference(event, record))
         email.save()
         return int(email.pk)
 
@@ -337,7 +384,7 @@ def _digest_context(user: User, items: list[selectors.NotificationItem]) -> dict
     listed = [
         {
             "event": catalogue.label_of(item.notification.event.event),
-            "reference": kinds.label_for(item.record),
+            "reference": item.reference,
             "link": absolute(
                 reverse("tasking:notification_open", kwargs={"code": item.notification.code})
             ),

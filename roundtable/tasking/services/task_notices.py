@@ -6,20 +6,27 @@ about the linked record. Messages go after the transaction commits, so a rolled-
 nothing. This module must never put free text typed by staff into a message.
 
 ``notify_in_app`` is the ONE place where tasking tells the in-app notification centre: every
-assignment, reminder, escalation and hand-over calls it and nothing else does.
+assignment, reminder, escalation and hand-over calls it and nothing else does. A notice names the
+task by its reference, and the case it is linked to only to those who may see that case's Tasks
+section; everyone else named (a partner team's assignee, a task about a person or with no record)
+gets a direct notice about the task alone, which the task's own access rules check.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from roundtable.directory.models import Role, User
+from roundtable.records.models import Case
+from roundtable.sharing import policy
+from roundtable.sharing.sections import RecordKind, Section
 from roundtable.sharing.services.notify import absolute
+from roundtable.tasking.services.alerts import alert_event, alert_event_direct
 
 if TYPE_CHECKING:
     from roundtable.tasking.models import Task
@@ -31,17 +38,74 @@ class NoticeKind:
     ASSIGNED = "task_assigned"
     DUE_SOON = "task_due_soon"
     OVERDUE = "task_overdue"
+    ESCALATED = "task_escalated"
     HANDED_OVER = "task_handed_over"
 
 
-def notify_in_app(*, task: Task, user_ids: Iterable[int], kind: str) -> None:
+#: The alert event (``tasking.catalogue``) each kind of notice raises.
+EVENT_FOR_NOTICE: dict[str, str] = {
+    NoticeKind.ASSIGNED: "task.assigned",
+    NoticeKind.HANDED_OVER: "task.assigned",
+    NoticeKind.DUE_SOON: "task.reminder",
+    NoticeKind.OVERDUE: "task.overdue",
+    NoticeKind.ESCALATED: "task.escalated",
+}
+
+
+def _linked_case(task: Task) -> Case | None:
+    if task.record_kind != RecordKind.CASE or task.record_id is None:
+        return None
+    return Case.objects.select_related("case_type").filter(pk=task.record_id).first()
+
+
+def notify_in_app(
+    *, task: Task, user_ids: Iterable[int], kind: str, actor: User | None = None
+) -> None:
     """Tell these users, in the app, about this task (runs inside the caller's transaction).
 
-    LEAD: connect the notification centre here (tasking/services/task_notices.py, this function
-    alone). Until then it does nothing. The notice must carry the task's reference and link only,
-    and each recipient opens the task through ``tasking.task_access`` as for any other page.
+    A task linked to a case raises the event on the case's Tasks section (so the case's watchers
+    and alert rules apply too), naming those of ``user_ids`` who may see that section. Anyone
+    else named, and everyone named for a task about a person, premises or group or about no
+    record, gets a direct notice about the task alone: it never names the record, and it is
+    delivered only while the task's own rules (``tasking.task_access``) let them see the task.
     """
-    del task, user_ids, kind  # nothing to deliver to until the notification centre is connected
+    event = EVENT_FOR_NOTICE[kind]
+    detail = {} if event == "task.escalated" else {"priority": str(task.priority)}
+    named = {int(pk) for pk in user_ids}
+    if actor is not None:
+        named.discard(int(actor.pk))
+    if not named:
+        return  # a notice names someone; watchers and rules hear of it alongside, not instead
+    case = _linked_case(task)
+    if case is not None:
+        seeing = User.objects.filter(
+            pk__in=named,
+            is_active=True,
+            memberships__team__in=policy.teams_that_can_see(
+                cast(policy.Record, case), Section.TASKS
+            ),
+        ).distinct()
+        told = list(seeing)
+        alert_event(
+            event=event,
+            record=case,
+            actor=actor,
+            team=None,
+            section=Section.TASKS,
+            detail=detail,
+            recipients=told,
+            subject=("task", int(task.pk)),
+        )
+        named -= {int(user.pk) for user in told}
+    if named:
+        alert_event_direct(
+            event=event,
+            subject=("task", int(task.pk)),
+            recipients=named,
+            actor=actor,
+            team=None,
+            detail=detail,
+        )
 
 
 def _send(template: str, emails: list[str], context: dict[str, Any]) -> None:

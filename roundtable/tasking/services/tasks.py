@@ -114,8 +114,12 @@ def _team_in_reach(setting_team: Team, assignee_team: Team) -> bool:
     )
 
 
-def _check_assignee(setting_team: Team, assignee_team: Team, assignee_user: User | None) -> None:
-    if not assignee_team.is_active or not _team_in_reach(setting_team, assignee_team):
+def _check_assignee(
+    setting_team: Team, assignee_team: Team, assignee_user: User | None, *, chosen: bool = False
+) -> None:
+    """``chosen``: the producer already decided whose work it is (an agency at the meeting)."""
+    in_reach = chosen or _team_in_reach(setting_team, assignee_team)
+    if not assignee_team.is_active or not in_reach:
         raise ValidationError(
             {"assignee_team": ["Choose an active team of your organisation or partnership."]}
         )
@@ -147,8 +151,23 @@ def _save(task: Task, before: dict[str, Any], names: list[str], **audit: Any) ->
 def _notice_assignee(task: Task, actor: User | None) -> None:
     if task.assignee_user_id is not None and (actor is None or task.assignee_user_id != actor.pk):
         task_notices.notify_in_app(
-            task=task, user_ids=[task.assignee_user_id], kind=NoticeKind.ASSIGNED
+            task=task, user_ids=[task.assignee_user_id], kind=NoticeKind.ASSIGNED, actor=actor
         )
+
+
+def _check_setter(actor: User | None, team: Team, record: Any) -> None:
+    """A person sets a task as one of their teams, about a record that team can open; Roundtable
+    itself (no actor) sets one only as the team that owns the record it is about."""
+    if actor is None:
+        if record is None or record.owning_team_id != team.pk:
+            raise ValueError("A task Roundtable sets must be set by the team owning its record")
+        return
+    if team.pk not in user_teams(actor):
+        raise PermissionDenied
+    if record is not None and not policy.can(
+        policy.viewer_for_user(actor, team), policy.Action.VIEW, record
+    ):
+        raise ValidationError({"record": ["Choose a record your team can open."]})
 
 
 # --- setting a task -------------------------------------------------------------------------
@@ -157,7 +176,7 @@ def _notice_assignee(task: Task, actor: User | None) -> None:
 @transaction.atomic
 def task_create(
     *,
-    actor: User,
+    actor: User | None,
     team: Team,
     title: str,
     due_on: date,
@@ -172,20 +191,21 @@ def task_create(
     """Set a task for a team (or one of its members), due on a day, perhaps about a record.
 
     The actor must belong to ``team`` (the setting team) and be able to open ``record`` as that
-    team. ``source``/``source_key`` name what made the task so no second live task is made for
-    it (``task_create_once`` returns the existing one instead of refusing).
+    team; ``actor=None`` is Roundtable itself (a background job), which sets tasks only as the
+    team owning ``record``. ``source``/``source_key`` name what made the task so no second live
+    task is made for it (``task_create_once`` returns the existing one instead of refusing). A
+    task made for a source takes the source's due date even if it has passed (an expiry found
+    late is overdue at once) and goes to the team the source chose (the agency at a panel meeting
+    that owns an action, which may be national or from another partnership), without the
+    organisation-or-partnership reach of a task set by hand.
     """
-    if team.pk not in user_teams(actor):
-        raise PermissionDenied
+    _check_setter(actor, team, record)
     title = _text(title, field="title", required="Enter a title.", limit=TITLE_MAX)
     if len(description) > TEXT_MAX:
         raise ValidationError({"description": [f"Use {TEXT_MAX} characters or fewer."]})
-    _check_due(due_on)
-    _check_assignee(team, assignee_team, assignee_user)
-    if record is not None and not policy.can(
-        policy.viewer_for_user(actor, team), policy.Action.VIEW, record
-    ):
-        raise ValidationError({"record": ["Choose a record your team can open."]})
+    if not source:
+        _check_due(due_on)
+    _check_assignee(team, assignee_team, assignee_user, chosen=bool(source))
     if (
         source
         and Task.objects.filter(
@@ -458,7 +478,10 @@ def tasks_reassign_for_leaver(
         )
         if task.assignee_user_id is not None:
             task_notices.notify_in_app(
-                task=task, user_ids=[task.assignee_user_id], kind=NoticeKind.HANDED_OVER
+                task=task,
+                user_ids=[task.assignee_user_id],
+                kind=NoticeKind.HANDED_OVER,
+                actor=actor,
             )
         moved_tasks += 1
     moved_cases = 0
@@ -543,9 +566,11 @@ def _escalate_one(pk: int, today: date) -> bool:
         emails=[email for _, email in managers],
         context=task_notices.task_context(task),
     )
-    task_notices.notify_in_app(
-        task=task, user_ids=[user_id for user_id, _ in managers], kind=NoticeKind.OVERDUE
-    )
+    manager_ids = [user_id for user_id, _ in managers]
+    task_notices.notify_in_app(task=task, user_ids=manager_ids, kind=NoticeKind.ESCALATED)
+    # The assignee (or, for a task in the queue, the team) hears in the app that it is overdue.
+    late = [user_id for user_id in _reminder_recipients(task)[0] if user_id not in manager_ids]
+    task_notices.notify_in_app(task=task, user_ids=late, kind=NoticeKind.OVERDUE)
     return True
 
 

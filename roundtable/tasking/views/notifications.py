@@ -51,7 +51,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def notification_open(request: HttpRequest, code: UUID) -> HttpResponse:
-    """Mark one's own notification read and go to its record (whose page checks access again).
+    """Mark one's own notification read and go to its task or record (whose page checks access
+    again).
 
     A GET that writes: it only sets the reader's own read flag, once, and it is the link an
     email carries, which cannot post a form.
@@ -60,7 +61,7 @@ def notification_open(request: HttpRequest, code: UUID) -> HttpResponse:
     if notification is None:
         raise Http404
     services.notification_mark_read(user=_user(request), notification=notification)
-    url = selectors.record_url(notification.event.record_kind, notification.event.record_id)
+    url = selectors.notification_url(notification.event)
     if url is None:
         raise Http404
     return redirect(url)
