@@ -49,6 +49,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
             (_("Cases"), reverse("records:my_cases"), _("the cases your team owns or shares")),
             (_("Tasks"), reverse("tasking:my_tasks"), _("your tasks and your team's queue")),
             (
+                _("Priority"),
+                reverse("risk:ranking_index"),
+                _("the people causing most harm, among those you can see"),
+            ),
+            (
                 _("Access requests"),
                 reverse("sharing:my_requests"),
                 _("your requests for access, and your team's inbox if you manage it"),
@@ -75,6 +80,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
                 _("Alert rules"),
                 reverse("tasking:alert_rule_list"),
                 _("who is told when something happens to a case"),
+            ),
+            (
+                _("Harm models"),
+                reverse("risk:harm_admin"),
+                _("the offence classification, the Crime Harm Index table and RFG weights"),
             ),
         ]
     # System admins reach the same pages, choosing the organisation first.
