@@ -209,6 +209,7 @@ INSTALLED_APPS = [
     "roundtable.sharing",
     "roundtable.records",
     "roundtable.casework",
+    "roundtable.risk",
     "roundtable.directory.admin_apps.RoundtableAdminConfig",  # the system-admin-only admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("sharing/", include("roundtable.sharing.urls")),
     path("casework/", include("roundtable.casework.urls")),
     path("tasks/", include("roundtable.tasking.urls")),
+    path("risk/", include("roundtable.risk.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -63,6 +63,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
             (_("Cases"), reverse("records:my_cases"), _("the cases your team owns or shares")),
             (_("Tasks"), reverse("tasking:my_tasks"), _("your tasks and your team's queue")),
             (
+                _("Priority"),
+                reverse("risk:ranking_index"),
+                _("the people causing most harm, among those you can see"),
+            ),
+            (
                 _("Access requests"),
                 reverse("sharing:my_requests"),
                 _("your requests for access, and your team's inbox if you manage it"),
@@ -94,6 +99,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
                 _("Casework settings"),
                 reverse("casework:settings"),
                 _("enforcement figures and the ASB case review threshold and lead"),
+            ),
+            (
+                _("Harm models"),
+                reverse("risk:harm_admin"),
+                _("the offence classification, the Crime Harm Index table and RFG weights"),
             ),
         ]
     if _reads_case_reviews(request):

@@ -263,6 +263,30 @@ def visible(viewer: Viewer, queryset: QuerySet[M], *, section: str | None = None
     return queryset.filter(Exists(rows))
 
 
+def visible_ids(viewer: Viewer, kind: int, *, section: str | None = None) -> QuerySet[Any]:
+    """The ids of the records of one kind the viewer may open (with ``section``), as a subquery.
+
+    For derived tables that name records by id (harm scores, figures): ``score.filter(
+    profile_id__in=visible_ids(...))``. It is driven by the access table's list index (principal,
+    kind), so its cost grows with how many such records the viewer can see: callers use it when a
+    top-N-first attempt with ``visible`` found too few rows, or when the set is known to be small.
+    Same rule as ``visible``: live rows of the viewer's team or organisation, OR of their sections.
+    One ``UNION ALL`` member per principal, so each reads the list index (an OR of principals
+    makes SQLite scan every row of the kind); an id may appear more than once.
+    """
+    parts = []
+    for principal_kind, principal_id in viewer.principals:
+        rows = AccessEntry.objects.filter(
+            _live(), principal_kind=principal_kind, principal_id=principal_id, record_kind=kind
+        )
+        if section is not None:
+            rows = rows.annotate(_bit=models.F("sections").bitand(BIT[section])).filter(_bit__gt=0)
+        parts.append(rows.values("record_id"))
+    if not parts:
+        return AccessEntry.objects.none().values("record_id")
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
 def teams_that_can_see(record: Record, section: str) -> QuerySet[Team]:
     """The active teams whose members may see ``section`` of the record (alert rules use it).
 

@@ -59,6 +59,7 @@ SECTION_TEMPLATES = {
     Section.RELATIONSHIPS: "records/profiles/sections/_relationships.html",
     Section.DIARY: "casework/diary/_profile_section.html",
     Section.DOCUMENTS: "casework/documents/_profile_section.html",
+    Section.OFFENDING: "risk/_profile_section.html",
 }
 PLACEHOLDER_TEMPLATE = "records/profiles/sections/_later.html"
 
