@@ -208,6 +208,7 @@ INSTALLED_APPS = [
     "roundtable.tasking",
     "roundtable.sharing",
     "roundtable.records",
+    "roundtable.customforms",
     "roundtable.casework",
     "roundtable.risk",
     "roundtable.directory.admin_apps.RoundtableAdminConfig",  # the system-admin-only admin site

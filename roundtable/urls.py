@@ -16,6 +16,7 @@ urlpatterns = [
     path("directory/", include("roundtable.directory.urls")),
     path("audit/", include("roundtable.audit.urls")),
     path("records/", include("roundtable.records.urls")),
+    path("forms/", include("roundtable.customforms.urls")),
     path("sharing/", include("roundtable.sharing.urls")),
     path("casework/", include("roundtable.casework.urls")),
     path("tasks/", include("roundtable.tasking.urls")),

@@ -32,6 +32,7 @@ from roundtable.benchmarks.plan import (
     TeamInfo,
     World,
 )
+from roundtable.customforms.models import FormValues
 from roundtable.records.identifiers import nhs_check_digit, pnc_check_letter
 from roundtable.records.models import (
     Address,
@@ -514,18 +515,19 @@ class RecordGenerator:
 
     # -- cases
 
-    def _case_fields(self, case_type: CaseTypeInfo) -> str:
-        """Per-type values that pass the type's schema (required choices always filled)."""
+    def _case_fields(self, case_type: CaseTypeInfo) -> dict[str, Any]:
+        """Per-type answers that pass the type's form (required choices always filled)."""
         values: dict[str, Any] = {}
         for spec in case_type.field_schema:
             kind = spec.get("type")
             if kind == "choice":
-                values[spec["key"]] = spec["choices"][self._below(len(spec["choices"]))]
+                choices = spec["choices"]
+                values[spec["key"]] = choices[self._below(len(choices))]["value"]
             elif kind == "yes_no" and self.rng.random() < 0.5:
                 values[spec["key"]] = self.rng.random() < 0.3
             elif kind == "number" and self.rng.random() < 0.5:
                 values[spec["key"]] = 1 + self._below(29)
-        return json.dumps(values)
+        return values
 
     def _case_type(self, team: TeamInfo) -> CaseTypeInfo:
         types = self.world.case_types[team.partnership_id]
@@ -564,10 +566,18 @@ class RecordGenerator:
             "opened_on",
             "closed_on",
             "review_date",
-            "fields",
         )
         insert, counts = self.writer.insert, self.result.counts
         counts["cases"] = insert(Case, fields, rows["case"])
+        answer_fields = (
+            "definition_id",
+            "form_version_id",
+            "record_kind",
+            "record_id",
+            "values",
+            *STAMPS,
+        )
+        counts["case_answers"] = insert(FormValues, answer_fields, rows["answers"])
         member_fields = ("case_id", "profile_id", "role", *STAMPS)
         counts["case_members"] = insert(CaseMember, member_fields, rows["member"])
         link_fields = ("case_id", "premises_id", "group_id", *STAMPS)
@@ -623,9 +633,21 @@ class RecordGenerator:
                 opened_text,
                 day(updated // DAY) if closed else None,
                 review,
-                self._case_fields(case_type),
             )
         )
+        answers = self._case_fields(case_type)
+        if answers and case_type.form_version_id is not None:
+            rows["answers"].append(
+                (
+                    case_type.form_id,
+                    case_type.form_version_id,
+                    int(RecordKind.CASE),
+                    case_id,
+                    json.dumps(answers),
+                    moment,
+                    moment,
+                )
+            )
         people = self.profiles_by_partnership.get(partnership_id) or []
         for profile_id in rng.sample(people, min(len(people), 1 + self._below(3))):
             role = MemberRole.values[self._below(len(MemberRole.values))]

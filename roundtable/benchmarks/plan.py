@@ -109,10 +109,12 @@ class CaseTypeInfo:
     prefix: str
     name: str
     stages: list[str]
-    field_schema: list[dict[str, Any]]
+    field_schema: list[dict[str, Any]]  # the current form version's fields (normalised)
     review_days: int
     organisation_sections: int
     defaults: list[DefaultShare]
+    form_id: int | None = None
+    form_version_id: int | None = None
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -24,6 +25,8 @@ from roundtable.benchmarks.plan import (
     World,
     team_function,
 )
+from roundtable.customforms.models import FormDefinition, FormVersion
+from roundtable.customforms.schema import schema_clean
 from roundtable.directory.models import (
     Membership,
     Organisation,
@@ -294,12 +297,43 @@ def _agreements(
 
 def _case_types(partnerships: list[Partnership], code: object) -> list[CaseType]:
     rows = []
+    schemas = []
     for partnership in partnerships:
         for spec in SEED_CASE_TYPES:
             values = dict(spec)
             values["organisation_sections"] = to_mask(values["organisation_sections"])
+            schemas.append(schema_clean(values.pop("field_schema"), record_kind=RecordKind.CASE))
             rows.append(CaseType(partnership=partnership, code=code(), **values))  # type: ignore[operator]
-    return CaseType.objects.bulk_create(rows)
+    case_types = CaseType.objects.bulk_create(rows)
+    _case_type_forms(case_types, schemas, code)
+    return case_types
+
+
+def _case_type_forms(case_types: list[CaseType], schemas: list[Any], code: object) -> None:
+    """Each type's form, its seed fields published as version 1 (as ``case_types_seed`` does)."""
+    definitions = FormDefinition.objects.bulk_create(
+        FormDefinition(
+            partnership_id=case_type.partnership_id,
+            code=code(),  # type: ignore[operator]
+            owner=f"case_type:{case_type.code}",
+            name=case_type.name,
+            record_kind=RecordKind.CASE,
+            draft_schema=schema,
+        )
+        for case_type, schema in zip(case_types, schemas, strict=True)
+    )
+    versions = FormVersion.objects.bulk_create(
+        FormVersion(definition=definition, number=1, schema=definition.draft_schema)
+        for definition in definitions
+        if definition.draft_schema["fields"]
+    )
+    by_definition = {version.definition_id: version for version in versions}
+    for definition in definitions:
+        definition.current_version = by_definition.get(definition.pk)
+    FormDefinition.objects.bulk_update(definitions, ["current_version"])
+    for case_type, definition in zip(case_types, definitions, strict=True):
+        case_type.form = definition
+    CaseType.objects.bulk_update(case_types, ["form"])
 
 
 def _default_shares(
@@ -346,17 +380,21 @@ def agreement_info(agreement: SharingAgreement) -> AgreementInfo:
 def case_type_infos(partnership_ids: list[int]) -> dict[int, dict[str, CaseTypeInfo]]:
     """Each partnership's case types, with the access rows' inputs taken from ``Case`` itself."""
     result: dict[int, dict[str, CaseTypeInfo]] = {pk: {} for pk in partnership_ids}
-    for case_type in CaseType.objects.filter(partnership_id__in=partnership_ids, is_active=True):
+    types = CaseType.objects.filter(partnership_id__in=partnership_ids, is_active=True)
+    for case_type in types.select_related("form__current_version"):
         probe = Case(case_type=case_type)
+        version = case_type.form.current_version if case_type.form else None
         result[case_type.partnership_id][case_type.reference_prefix] = CaseTypeInfo(
             id=case_type.pk,
             prefix=case_type.reference_prefix,
             name=case_type.name,
             stages=list(case_type.stages),
-            field_schema=list(case_type.field_schema),
+            field_schema=list(version.schema["fields"]) if version else [],
             review_days=case_type.review_interval_days,
             organisation_sections=probe.organisation_sections(),
             defaults=probe.agreement_defaults(),
+            form_id=case_type.form_id,
+            form_version_id=version.pk if version else None,
         )
     return result
 

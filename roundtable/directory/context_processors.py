@@ -81,6 +81,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
                 _("set up the kinds of case your partnership works"),
             ),
             (
+                _("Forms"),
+                reverse("customforms:definition_list"),
+                _("the questions case types and galleries ask, and their versions"),
+            ),
+            (
                 _("Agreements"),
                 reverse("sharing:agreement_list"),
                 _("information sharing agreements between agencies"),

@@ -51,7 +51,7 @@ def _reach(
     viewer = policy.viewer_for(request)
     queryset = model.objects.select_related("owning_team__organisation", "owning_organisation")  # type: ignore[attr-defined]
     if model is Case:
-        queryset = queryset.select_related("case_type", "lead_practitioner")
+        queryset = queryset.select_related("case_type__form__current_version", "lead_practitioner")
     try:
         record = queryset.get(code=code)
     except (model.DoesNotExist, ValueError):

@@ -466,8 +466,15 @@ class CaseType(PublicCodeModel, TimeStampedModel):
     organisation_sections = models.PositiveIntegerField(default=0)
     review_interval_days = models.PositiveIntegerField(default=28)
     retention_years = models.PositiveSmallIntegerField(default=6)
-    # Per-type fields: [{"key", "label", "type", "required", "choices"}]; validated on every write.
-    field_schema = models.JSONField(default=list, blank=True)
+    # The type's own fields: a configurable form (``customforms``), versioned; its answers for a
+    # case are a ``customforms.FormValues`` row. Every type made since the forms engine has one.
+    form = models.OneToOneField(
+        "customforms.FormDefinition",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_type",
+    )
     is_active = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=0)
 
@@ -543,7 +550,7 @@ class Case(SharedRecord):
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
-    fields = models.JSONField(default=dict, blank=True)
+    # The case type's own fields are answered in ``customforms.FormValues`` (record kind CASE).
 
     class Meta:
         indexes = [

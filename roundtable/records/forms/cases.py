@@ -134,12 +134,14 @@ class CaseTypeForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the retention period in years"},
     )
     field_schema = forms.CharField(
-        label="Fields for this case type",
+        label="Fields for this case type (optional)",
         required=False,
         help_text=(
             'A JSON list, for example [{"key": "dash_risk", "label": "DASH risk level", '
             '"type": "choice", "required": true, "choices": ["Standard", "Medium", "High"]}]. '
-            "Types: text, number, date, yes_no, choice."
+            "It becomes version 1 of the type's form; change it later under Forms. Types: text, "
+            "long_text, number, date, yes_no, choice, multi_choice, country, person_link, "
+            "address, file."
         ),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
@@ -147,7 +149,7 @@ class CaseTypeForm(GovukFormMixin, forms.Form):
     def clean_stages(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["stages"].splitlines() if line.strip()]
 
-    def clean_field_schema(self) -> list[Any]:
+    def clean_field_schema(self) -> Any:
         text = self.cleaned_data["field_schema"].strip()
         if not text:
             return []
@@ -157,7 +159,7 @@ class CaseTypeForm(GovukFormMixin, forms.Form):
             raise ValidationError(
                 f"The fields are not valid JSON (line {error.lineno}, column {error.colno})"
             ) from None
-        if not isinstance(value, list):
+        if not isinstance(value, list | dict):
             raise ValidationError("The fields must be a JSON list, starting with [")
         return value
 
@@ -176,14 +178,14 @@ class CaseTypeForm(GovukFormMixin, forms.Form):
             ],
             "review_interval_days": case_type.review_interval_days,
             "retention_years": case_type.retention_years,
-            "field_schema": json.dumps(case_type.field_schema, indent=2)
-            if case_type.field_schema
-            else "",
             "version": case_type.version,
         }
 
 
 class CaseTypeEditForm(CaseTypeForm):
+    """A case type's settings; its fields are changed as new versions of its form (customforms)."""
+
+    field_schema = None  # type: ignore[assignment]
     is_active = forms.BooleanField(label="In use for new cases", required=False)
     version = _version_field()
 
@@ -241,69 +243,8 @@ class ShareDefaultForm(GovukFormMixin, forms.Form):
 # --- Cases ------------------------------------------------------------------------------------
 
 
-def add_type_fields(form: forms.Form, schema: list[dict[str, Any]]) -> None:
-    """Add one input per per-type field, named field_<key>; the service checks the values."""
-    for field in schema:
-        name = f"field_{field['key']}"
-        label = field["label"] + ("" if field.get("required") else " (optional)")
-        kind = field["type"]
-        form_field: forms.Field
-        if kind == "yes_no":
-            form_field = forms.ChoiceField(
-                label=label,
-                required=False,
-                choices=[("yes", "Yes"), ("no", "No")],
-                widget=forms.RadioSelect,
-            )
-        elif kind == "choice":
-            form_field = forms.ChoiceField(
-                label=label,
-                required=False,
-                choices=[(c, c) for c in field.get("choices", [])],
-                widget=forms.RadioSelect,
-                error_messages={
-                    "invalid_choice": f"Choose one of the options for {field['label']}"
-                },
-            )
-        elif kind == "date":
-            form_field = forms.CharField(
-                label=label, required=False, help_text="For example, 2026-03-27"
-            )
-        elif kind == "number":
-            form_field = forms.CharField(
-                label=label,
-                required=False,
-                widget=forms.TextInput(
-                    attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
-                ),
-            )
-        else:
-            form_field = forms.CharField(label=label, required=False, max_length=2000)
-        if isinstance(form_field.widget, forms.TextInput):
-            # Added after GovukFormMixin.__init__ ran, so the GOV.UK class is set here.
-            css = form_field.widget.attrs.get("class", "")
-            form_field.widget.attrs["class"] = f"govuk-input {css}".strip()
-        form.fields[name] = form_field
-
-
-def type_field_values(form: forms.Form, schema: list[dict[str, Any]]) -> dict[str, Any]:
-    """The per-type values from a valid form, keyed by schema key."""
-    return {field["key"]: form.cleaned_data.get(f"field_{field['key']}") for field in schema}
-
-
-def type_field_initial(schema: list[dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
-    initial: dict[str, Any] = {}
-    for field in schema:
-        value = values.get(field["key"])
-        if isinstance(value, bool):
-            value = "yes" if value else "no"
-        if value is not None:
-            initial[f"field_{field['key']}"] = value
-    return initial
-
-
 class CaseForm(GovukFormMixin, forms.Form):
-    """A case's title, summary, lead and review date; per-type fields are added to it."""
+    """A case's title, summary, lead and review date (per-type fields: ``customforms``)."""
 
     title = forms.CharField(
         label="Title", max_length=200, error_messages={"required": "Enter a title"}
@@ -320,11 +261,9 @@ class CaseForm(GovukFormMixin, forms.Form):
     )
     review_date = _date_field("Review date")
 
-    def __init__(self, *args: Any, schema: list[dict[str, Any]], leads: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, leads: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_practitioner"].queryset = leads  # type: ignore[attr-defined]
-        add_type_fields(self, schema)
-        self.schema = schema
 
 
 class CaseEditForm(CaseForm):

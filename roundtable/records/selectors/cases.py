@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from roundtable.customforms import selectors as form_selectors
+from roundtable.customforms.models import FormVersion
 from roundtable.directory.models import Partnership, Team, User
 from roundtable.records.models import (
     Case,
@@ -273,6 +275,32 @@ def case_links(viewer: policy.Viewer, case: Case) -> tuple[list[Linked], list[Li
     premises = [link for link in links if link.premises_id]
     groups = [link for link in links if link.group_id]
     return _linked(viewer, premises, "premises", Premises), _linked(viewer, groups, "group", Group)
+
+
+@dataclass(frozen=True)
+class CaseAnswers:
+    """A case's per-type answers, the form version they were written with, and the latest one."""
+
+    values: dict[str, Any]
+    version: FormVersion | None
+    current: FormVersion | None
+
+    @property
+    def has_questions(self) -> bool:
+        asked = self.version or self.current
+        return asked is not None and bool(asked.schema.get("fields"))
+
+
+def case_answers(case: Case) -> CaseAnswers:
+    """The case's answers to its type's form (the caller reached the case through the policy)."""
+    definition = case.case_type.form
+    current = definition.current_version if definition is not None else None
+    row = form_selectors.form_values_for(
+        definition_id=case.case_type.form_id, record_kind=RecordKind.CASE, record_id=case.pk
+    )
+    if row is None:
+        return CaseAnswers(values={}, version=current, current=current)
+    return CaseAnswers(values=dict(row.values), version=row.form_version, current=current)
 
 
 def case_stage_history(case: Case) -> QuerySet[StageChange]:

@@ -1,8 +1,10 @@
 """The case types a new partnership starts with, and the one function that adds them.
 
-``case_types_seed`` is idempotent: a type whose reference prefix the partnership already has is
-left exactly as its administrators made it, so running it again (the ``seed_case_types``
-command, the demo) never undoes local changes. Seeding must never overwrite or delete a type.
+Each seed's ``field_schema`` (in the forms engine's schema format) becomes version 1 of the
+type's form. ``case_types_seed`` is idempotent: a type whose reference prefix the partnership
+already has is left exactly as its administrators made it, so running it again (the
+``seed_case_types`` command, the demo) never undoes local changes. Seeding must never overwrite
+or delete a type.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from django.db import transaction
 
 from roundtable.audit.models import Action
 from roundtable.audit.services import audit_record
+from roundtable.customforms.services import form_definition_create
 from roundtable.directory.models import Partnership
 from roundtable.records.models import CaseType
 from roundtable.sharing.models import AccessLevel
-from roundtable.sharing.sections import Section, to_mask
+from roundtable.sharing.sections import RecordKind, Section, to_mask
 
 YES_NO = "yes_no"
 
@@ -272,9 +275,21 @@ def case_types_seed(partnership: Partnership) -> list[CaseType]:
             continue
         values = dict(spec)
         values["organisation_sections"] = to_mask(values["organisation_sections"])
+        field_schema = values.pop("field_schema")
         case_type = CaseType(partnership=partnership, **values)
         case_type.full_clean()
         case_type.save()
+        # The type's own fields: its configurable form, with the seed's fields as version 1.
+        case_type.form = form_definition_create(
+            actor=None,
+            partnership=partnership,
+            owner=f"case_type:{case_type.code}",
+            name=case_type.name,
+            record_kind=RecordKind.CASE,
+            schema=field_schema,
+            publish=True,
+        )
+        case_type.save(update_fields=["form"])
         audit_record(
             action=Action.CREATE,
             target=case_type,

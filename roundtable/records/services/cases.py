@@ -10,8 +10,8 @@ case). This module must never decide who sees a record: that is ``sharing.policy
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +20,11 @@ from django.utils import timezone
 
 from roundtable.audit.models import Action
 from roundtable.audit.services import audit_record, diff
+from roundtable.customforms import selectors as form_selectors
+from roundtable.customforms import services as form_services
+from roundtable.customforms.models import FormDefinition, FormVersion
+from roundtable.customforms.schema import schema_problems
+from roundtable.customforms.validation import FormValuesInvalid, form_values_clean
 from roundtable.directory import permissions
 from roundtable.directory.models import Organisation, Partnership, Team, User
 from roundtable.records.models import (
@@ -44,8 +49,6 @@ from roundtable.sharing.services import access_rebuild
 from roundtable.tasking.services.alerts import alert_event
 
 STALE_MESSAGE = "Someone else changed this record while you were working on it."
-FIELD_TYPES = ("text", "number", "date", "yes_no", "choice")
-FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 PREFIX = re.compile(r"^[A-Z]{2,8}$")
 CASE_SECTIONS = frozenset(str(section) for section in SECTIONS_BY_KIND[RecordKind.CASE])
 
@@ -98,56 +101,8 @@ CASE_TYPE_AUDITED = (
     "organisation_sections",
     "review_interval_days",
     "retention_years",
-    "field_schema",
     "is_active",
 )
-
-
-def field_schema_problems(schema: Any) -> list[str]:
-    """What is wrong with a per-type field schema, in words for an administrator (empty if fine)."""
-    if not isinstance(schema, list):
-        return ["The fields must be a list, each with a key, a label and a type."]
-    problems: list[str] = []
-    seen: set[str] = set()
-    for position, field in enumerate(schema, start=1):
-        if not isinstance(field, dict):
-            problems.append(f"Field {position} must have a key, a label and a type.")
-            continue
-        key = field.get("key")
-        name = f"Field {position}" if not isinstance(key, str) or not key else f"Field '{key}'"
-        if not isinstance(key, str) or not FIELD_KEY.match(key):
-            problems.append(
-                f"{name}: the key must start with a lower-case letter and use only lower-case "
-                "letters, digits and underscores (at most 40)."
-            )
-        elif key in seen:
-            problems.append(f"{name}: the key is used more than once.")
-        else:
-            seen.add(key)
-        label = field.get("label")
-        if not isinstance(label, str) or not label.strip():
-            problems.append(f"{name}: give it a label.")
-        kind = field.get("type")
-        if kind not in FIELD_TYPES:
-            problems.append(f"{name}: the type must be one of {', '.join(FIELD_TYPES)}.")
-        choices = field.get("choices")
-        if kind == "choice":
-            if (
-                not isinstance(choices, list)
-                or not choices
-                or not all(isinstance(c, str) and c.strip() for c in choices)
-            ):
-                problems.append(f"{name}: a choice field needs a list of choices.")
-            elif len(set(choices)) != len(choices):
-                problems.append(f"{name}: each choice must appear once.")
-        elif choices not in (None, []):
-            problems.append(f"{name}: only a choice field can have choices.")
-        if not isinstance(field.get("required", False), bool):
-            problems.append(f"{name}: 'required' must be true or false.")
-        extra = set(field) - {"key", "label", "type", "required", "choices"}
-        if extra:
-            problems.append(f"{name}: unknown settings {', '.join(sorted(extra))}.")
-    return problems
 
 
 def _stages_problems(stages: Any) -> list[str]:
@@ -163,8 +118,12 @@ def _stages_problems(stages: Any) -> list[str]:
     return []
 
 
-def _case_type_validate(case_type: CaseType) -> None:
+def _case_type_validate(case_type: CaseType, field_schema: Any = None) -> None:
     errors: dict[str, list[str]] = {}
+    if field_schema is not None:
+        problems = schema_problems(field_schema, record_kind=RecordKind.CASE)
+        if problems:
+            errors["field_schema"] = problems
     if not PREFIX.match(case_type.reference_prefix or ""):
         errors["reference_prefix"] = [
             "The reference prefix must be 2 to 8 capital letters, A to Z."
@@ -172,9 +131,6 @@ def _case_type_validate(case_type: CaseType) -> None:
     stage_problems = _stages_problems(case_type.stages)
     if stage_problems:
         errors["stages"] = stage_problems
-    schema_problems = field_schema_problems(case_type.field_schema)
-    if schema_problems:
-        errors["field_schema"] = schema_problems
     if case_type.access_level not in AccessLevel.values:
         errors["access_level"] = ["Choose open, audited, protected or closed."]
     if case_type.review_interval_days < 1:
@@ -225,9 +181,13 @@ def case_type_create(
     description: str = "",
     review_interval_days: int = 28,
     retention_years: int = 6,
-    field_schema: list[dict[str, Any]] | None = None,
+    field_schema: Any = None,
 ) -> CaseType:
-    """Set up a new case type for the actor's own partnership (partnership admins only)."""
+    """Set up a new case type for the actor's own partnership (partnership admins only).
+
+    The type's own fields are a configurable form (``customforms``) made with it; a non-empty
+    ``field_schema`` is checked and published as its version 1, later changes are new versions.
+    """
     _require_partnership_admin(actor, partnership.pk)
     case_type = CaseType(
         partnership=partnership,
@@ -239,10 +199,19 @@ def case_type_create(
         organisation_sections=_case_sections_mask(organisation_sections or []),
         review_interval_days=review_interval_days,
         retention_years=retention_years,
-        field_schema=field_schema or [],
     )
-    _case_type_validate(case_type)
+    _case_type_validate(case_type, field_schema if field_schema is not None else [])
     case_type.save()
+    case_type.form = form_services.form_definition_create(
+        actor=actor,
+        partnership=partnership,
+        owner=f"case_type:{case_type.code}",
+        name=case_type.name,
+        record_kind=RecordKind.CASE,
+        schema=field_schema or [],
+        publish=True,
+    )
+    case_type.save(update_fields=["form"])
     audit_record(
         action=Action.CREATE,
         target=case_type,
@@ -281,6 +250,8 @@ def case_type_update(
     current.version += 1
     current.save()
     changes = diff(before, _case_type_audit(current))
+    if "name" in changes and current.form is not None:
+        form_services.form_definition_rename(definition=current.form, name=current.name)
     if "organisation_sections" in changes:
         # What colleagues in the owning organisation see is stored per case in the access table.
         _case_type_cases_rebuild(current)
@@ -399,80 +370,66 @@ def case_type_share_default_remove(
     )
 
 
-# --- Per-type field values --------------------------------------------------------------------
-
-YES = {"yes", "true", "1", "on"}
-NO = {"no", "false", "0", "off"}
+# --- Per-type field values (the case type's form) ------------------------------------------
 
 
-def _field_value(field: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
-    """(clean value, problem) for one per-type field; the value is JSON-ready."""
-    kind = field["type"]
-    label = field["label"]
-    if kind == "text":
-        if not isinstance(raw, str):
-            return None, f"{label} must be text."
-        if len(raw) > 2000:
-            return None, f"{label} must be 2,000 characters or fewer."
-        return raw.strip(), None
-    if kind == "number":
-        if isinstance(raw, bool):
-            return None, f"{label} must be a number, like 12 or 3.5."
-        try:
-            number = Decimal(str(raw).strip().replace(",", ""))
-        except InvalidOperation:
-            return None, f"{label} must be a number, like 12 or 3.5."
-        if not number.is_finite():
-            return None, f"{label} must be a number, like 12 or 3.5."
-        return (int(number) if number == number.to_integral_value() else float(number)), None
-    if kind == "date":
-        if isinstance(raw, date):
-            return raw.isoformat(), None
-        try:
-            return date.fromisoformat(str(raw).strip()).isoformat(), None
-        except ValueError:
-            return None, f"{label} must be a real date, like 2026-03-27."
-    if kind == "yes_no":
-        if isinstance(raw, bool):
-            return raw, None
-        text = str(raw).strip().lower()
-        if text in YES:
-            return True, None
-        if text in NO:
-            return False, None
-        return None, f"Select yes or no for {label}."
-    # choice
-    if raw not in field.get("choices", []):
-        return None, f"Choose one of the options for {label}."
-    return raw, None
+def case_type_form_version(case_type: CaseType) -> FormVersion | None:
+    """The version of its form a case of this type answers now (None: the type has no fields).
+
+    Read afresh: an administrator may have published a new version since ``case_type`` was
+    loaded, and answers must be checked against the version they will be stored with.
+    """
+    if case_type.form_id is None:
+        return None
+    definition = FormDefinition.objects.select_related("current_version").get(pk=case_type.form_id)
+    version = definition.current_version
+    if version is not None:
+        version.definition = definition  # the same fresh row: its promoted columns are current
+    return version
 
 
-def case_fields_clean(schema: list[dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
-    """Per-type field values checked against the type's schema; errors keyed ``field_<key>``.
+def case_fields_clean(
+    *,
+    case_type: CaseType,
+    payload: Any,
+    viewer: policy.Viewer,
+) -> tuple[FormVersion | None, dict[str, Any]]:
+    """A case's per-type answers checked by the forms engine against the type's current version.
 
-    Unknown keys, missing required values and values of the wrong type are refused, so nothing
+    Errors are keyed ``field_<key>`` (``fields`` for keys the form does not have), so nothing
     that does not fit the schema is ever stored.
     """
-    errors: dict[str, list[str]] = {}
-    known = {field["key"]: field for field in schema}
-    unknown = sorted(set(values) - set(known))
-    if unknown:
-        errors["fields"] = [f"This case type has no field called {', '.join(unknown)}."]
-    cleaned: dict[str, Any] = {}
-    for key, field in known.items():
-        raw = values.get(key)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if field.get("required"):
-                errors[f"field_{key}"] = [f"Enter {field['label']}."]
-            continue
-        value, problem = _field_value(field, raw)
-        if problem:
-            errors[f"field_{key}"] = [problem]
-        else:
-            cleaned[key] = value
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    version = case_type_form_version(case_type)
+    try:
+        values = form_values_clean(version=version, payload=payload or {}, viewer=viewer)
+    except FormValuesInvalid as invalid:
+        raise ValidationError(
+            {
+                ("fields" if key == "__all__" else f"field_{key}"): messages
+                for key, messages in invalid.errors.items()
+            }
+        ) from None
+    return version, values
+
+
+def case_field_values(case: Case) -> dict[str, Any]:
+    """A case's stored per-type answers (empty when it has none)."""
+    row = form_selectors.form_values_for(
+        definition_id=case.case_type.form_id, record_kind=RecordKind.CASE, record_id=case.pk
+    )
+    return dict(row.values) if row is not None else {}
+
+
+def _case_fields_store(case: Case, version: FormVersion | None, values: Mapping[str, Any]) -> None:
+    if version is None:
+        return
+    form_services.form_values_save(
+        definition=version.definition,
+        version=version,
+        record_kind=RecordKind.CASE,
+        record_id=case.pk,
+        values=values,
+    )
 
 
 # --- Cases ------------------------------------------------------------------------------------
@@ -482,14 +439,13 @@ CASE_AUDITED = (
     "summary",
     "lead_practitioner",
     "review_date",
-    "fields",
     "stage",
     "status",
     "outcome",
     "closed_on",
     "rag",
 )
-CASE_EDITABLE = ("title", "summary", "lead_practitioner", "review_date", "fields")
+CASE_EDITABLE = ("title", "summary", "lead_practitioner", "review_date")
 
 
 def reference_allocate(*, prefix: str, year: int) -> str:
@@ -529,7 +485,11 @@ def case_create(
     if partnership_id is not None and case_type.partnership_id != partnership_id:
         raise ValidationError({"case_type": ["Choose a case type of your partnership."]})
     opened = opened_on or timezone.localdate()
-    fields["fields"] = case_fields_clean(case_type.field_schema, fields.get("fields") or {})
+    version, values = case_fields_clean(
+        case_type=case_type,
+        payload=fields.pop("fields", None),
+        viewer=policy.viewer_for_user(actor, team),
+    )
     _lead_check(team.pk, fields.get("lead_practitioner"))
     fields.setdefault("review_date", opened + timedelta(days=case_type.review_interval_days))
     if fields["review_date"] is None:
@@ -548,6 +508,7 @@ def case_create(
     case.full_clean(exclude=["reference"])
     case.reference = reference_allocate(prefix=case_type.reference_prefix, year=opened.year)
     case.save()
+    _case_fields_store(case, version, values)
     access_rebuild(record=case)
     audit_record(
         action=Action.CREATE,
@@ -555,6 +516,11 @@ def case_create(
         changes={
             "case_type": [None, case_type.name],
             **{key: [None, value] for key, value in audit_snapshot(case, CASE_AUDITED).items()},
+            **(
+                {"fields": [None, values], "form_version": [None, version.number]}
+                if values and version is not None
+                else {}
+            ),
         },
     )
     alert_event(
@@ -568,14 +534,20 @@ def case_create(
     return case
 
 
-def _case_save(current: Case, before: dict[str, Any], names: list[str], **audit: Any) -> Case:
+def _case_save(
+    current: Case,
+    before: dict[str, Any],
+    names: list[str],
+    extra_changes: Mapping[str, Any] | None = None,
+    **audit: Any,
+) -> Case:
     current.version += 1
     current.save(update_fields=[*names, "version", "updated_at"])
     lists_touch(current)
     audit_record(
         action=Action.UPDATE,
         target=current,
-        changes=diff(before, audit_snapshot(current, CASE_AUDITED)),
+        changes={**diff(before, audit_snapshot(current, CASE_AUDITED)), **(extra_changes or {})},
         **audit,
     )
     return current
@@ -583,19 +555,42 @@ def _case_save(current: Case, before: dict[str, Any], names: list[str], **audit:
 
 @transaction.atomic
 def case_update(*, actor: User, case: Case, expected_version: int, **fields: Any) -> Case:
-    """Change a case's title, summary, lead, review date or per-type fields (optimistic lock)."""
+    """Change a case's title, summary, lead, review date or per-type fields (optimistic lock).
+
+    Per-type answers (``fields``) are checked against the type's current form version and
+    stored with it; answers to questions that version no longer asks leave the case (the audit
+    event keeps them).
+    """
     current: Case = lock_for_edit(Case, case.pk, expected_version)
     before = audit_snapshot(current, CASE_AUDITED)
+    changes: dict[str, Any] = {}
+    if "fields" in fields:
+        stored = form_selectors.form_values_for(
+            definition_id=current.case_type.form_id,
+            record_kind=RecordKind.CASE,
+            record_id=current.pk,
+        )
+        version, values = case_fields_clean(
+            case_type=current.case_type,
+            payload=fields.pop("fields"),
+            viewer=policy.viewer_for_user(actor, current.owning_team),
+        )
+        old_values = dict(stored.values) if stored is not None else {}
+        old_number = stored.form_version.number if stored is not None else None
+        if values != old_values:
+            changes["fields"] = [old_values, values]
+        if values and version is not None and version.number != old_number:
+            changes["form_version"] = [old_number, version.number]
+        if changes:
+            _case_fields_store(current, version, values)
     for name, value in fields.items():
         if name not in CASE_EDITABLE:
             raise ValueError(f"case_update cannot change {name!r}")
         setattr(current, name, value)
-    if "fields" in fields:
-        current.fields = case_fields_clean(current.case_type.field_schema, fields["fields"] or {})
     if "lead_practitioner" in fields:
         _lead_check(current.owning_team_id, fields["lead_practitioner"])
     current.full_clean()
-    return _case_save(current, before, list(fields))
+    return _case_save(current, before, list(fields), changes)
 
 
 @transaction.atomic

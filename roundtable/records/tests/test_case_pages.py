@@ -213,7 +213,7 @@ def test_owner_opens_a_case_through_the_pages(personas, work, client_for):
     assert response.status_code == 302
     assert response["Location"] == case.get_absolute_url()
     assert case.owning_team == work.asb
-    assert case.fields == {"incident_count": 4, "hate_motivated": False}
+    assert services.case_field_values(case) == {"incident_count": 4, "hate_motivated": False}
 
 
 def test_bad_per_type_field_on_the_page_shows_the_error_and_writes_nothing(

@@ -71,7 +71,7 @@ def test_per_type_fields_are_stored_with_their_types(personas, work):
             "location": " Test Park ",
         },
     )
-    assert case.fields == {
+    assert services.case_field_values(case) == {
         "incident_count": 12,
         "hate_motivated": True,
         "first_report": "2026-01-05",

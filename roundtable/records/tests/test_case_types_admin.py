@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from roundtable.audit.models import Action, AuditEvent
+from roundtable.customforms.schema import schema_problems
 from roundtable.directory.models import Capability
 from roundtable.directory.tests.factories import grant
 from roundtable.records.models import CaseType, CaseTypeShareDefault
@@ -17,7 +18,7 @@ from roundtable.records.services import cases as services
 from roundtable.records.services.case_type_seeds import SEED_CASE_TYPES, case_types_seed
 from roundtable.records.tests.case_helpers import casework, open_case, sections_of
 from roundtable.sharing.models import AccessLevel
-from roundtable.sharing.sections import Section, to_mask
+from roundtable.sharing.sections import RecordKind, Section, to_mask
 from roundtable.sharing.tests.factories import agreement_between, case_type_for
 
 
@@ -72,7 +73,11 @@ def test_partnership_admin_sets_up_a_case_type_through_the_page(personas, work, 
     assert created.stages == ["Report received", "Victim contact", "Closed"]
     assert created.access_level == AccessLevel.AUDITED
     assert created.organisation_sections == to_mask([Section.SUMMARY])
-    assert created.field_schema[0]["key"] == "strand"
+    assert created.form is not None
+    version = created.form.current_version
+    assert version is not None
+    assert (version.number, version.schema["fields"][0]["key"]) == (1, "strand")
+    assert version.schema["fields"][0]["choices"] == [{"value": "Race", "label": "Race"}]
     assert AuditEvent.objects.filter(action=Action.CREATE, target_id=str(created.code)).exists()
 
 
@@ -93,7 +98,7 @@ def test_partnership_admin_sets_up_a_case_type_through_the_page(personas, work, 
         ),
         (
             {"field_schema": json.dumps([{"key": "c", "label": "C", "type": "colour"}])},
-            "the type must be one of text, number, date, yes_no, choice",
+            "the type must be one of text, long_text, number, date, yes_no, choice",
         ),
         ({"field_schema": "[{"}, "not valid JSON"),
     ],
@@ -108,6 +113,27 @@ def test_bad_case_type_is_refused_with_a_clear_message_and_nothing_written(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert CaseType.objects.count() == before
+
+
+def test_case_type_fields_are_changed_through_its_versioned_form_not_the_settings_page(
+    personas, work, client_for
+):
+    client = client_for(personas.spoc)
+    edit = client.get(reverse("records:case_type_edit", kwargs={"code": work.case_type.code}))
+    assert 'name="field_schema"' not in edit.content.decode()
+    detail = client.get(reverse("records:case_type_detail", kwargs={"code": work.case_type.code}))
+    body = detail.content.decode()
+    assert "Number of incidents (number, required)" in body
+    assert "Version 1 of the type's form" in body
+    assert work.case_type.form.get_absolute_url() in body
+
+
+def test_renaming_a_case_type_renames_its_form(personas, work):
+    services.case_type_update(
+        actor=personas.spoc, case_type=work.case_type, expected_version=0, name="ASB (district)"
+    )
+    work.case_type.form.refresh_from_db()
+    assert work.case_type.form.name == "ASB (district)"
 
 
 def test_service_refuses_an_admin_of_another_partnership(personas, work):
@@ -227,5 +253,6 @@ def test_seeding_adds_the_standard_types_once_and_keeps_local_changes(personas, 
 
 def test_every_seed_type_passes_the_schema_and_stage_rules():
     for spec in SEED_CASE_TYPES:
-        assert services.field_schema_problems(spec["field_schema"]) == [], spec["name"]
+        problems = schema_problems(spec["field_schema"], record_kind=RecordKind.CASE)
+        assert problems == [], spec["name"]
         assert len(spec["stages"]) >= 3

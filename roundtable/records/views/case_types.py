@@ -39,7 +39,11 @@ def _partnership_id(request: HttpRequest) -> int:
 
 
 def _case_type(request: HttpRequest, code: UUID) -> CaseType:
-    return get_object_or_404(CaseType, code=code, partnership_id=_partnership_id(request))
+    return get_object_or_404(
+        CaseType.objects.select_related("form__current_version"),
+        code=code,
+        partnership_id=_partnership_id(request),
+    )
 
 
 def _settings(form: Form) -> dict[str, Any]:
@@ -53,9 +57,9 @@ def _settings(form: Form) -> dict[str, Any]:
         "organisation_sections",
         "review_interval_days",
         "retention_years",
-        "field_schema",
+        "field_schema",  # on the set-up form only: later changes are new versions of its form
     )
-    return {name: data[name] for name in names}
+    return {name: data[name] for name in names if name in data}
 
 
 @login_required
@@ -107,12 +111,18 @@ def case_type_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     ]
     context = {
         "case_type": case_type,
+        "form_version": services.case_type_form_version(case_type),
         "organisation_sections": describe(
             from_mask(case_type.organisation_sections, RecordKind.CASE)
         ),
         "defaults": defaults,
     }
     return render(request, "records/case_types/detail.html", context)
+
+
+def _field_labels(case_type: CaseType) -> str:
+    version = services.case_type_form_version(case_type)
+    return ", ".join(field["label"] for field in version.schema["fields"]) if version else ""
 
 
 def _type_values(case_type: CaseType) -> list[tuple[str, str]]:
@@ -123,7 +133,7 @@ def _type_values(case_type: CaseType) -> list[tuple[str, str]]:
         ("Access level", case_type.get_access_level_display()),
         ("Review interval", f"{case_type.review_interval_days} days"),
         ("Retention period", f"{case_type.retention_years} years"),
-        ("Fields", ", ".join(f["label"] for f in case_type.field_schema) or "None"),
+        ("Fields", _field_labels(case_type) or "None"),
         ("In use", "Yes" if case_type.is_active else "No"),
     ]
 

@@ -20,6 +20,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.customforms.forms import AnswersForm
+from roundtable.customforms.rendering import render_values
+from roundtable.customforms.schema import field_map, keys_removed
 from roundtable.records import purpose as purpose_rules
 from roundtable.records.access import Reached, access_case, audit_view
 from roundtable.records.forms.cases import (
@@ -32,8 +35,6 @@ from roundtable.records.forms.cases import (
     RagForm,
     RemoveForm,
     StageForm,
-    type_field_initial,
-    type_field_values,
 )
 from roundtable.records.models import Case, CaseLink, CaseMember, CaseStatus, CaseType
 from roundtable.records.selectors import cases as selectors
@@ -133,10 +134,13 @@ def case_create(request: HttpRequest, type_code: UUID) -> HttpResponse:
         CaseType, code=type_code, is_active=True, partnership_id=team.organisation.partnership_id
     )
     leads = selectors.team_practitioners(team_id=team.pk)
-    kwargs = {"schema": case_type.field_schema, "leads": leads}
+    version = services.case_type_form_version(case_type)
+    viewer = policy.viewer_for(request)
     if request.method == "POST":
-        form = CaseForm(request.POST, **kwargs)
-        if form.is_valid():
+        form = CaseForm(request.POST, leads=leads)
+        answers = AnswersForm(version, viewer=viewer, data=request.POST)
+        answered = answers.is_valid()  # checked even when the form is not, to show every error
+        if form.is_valid() and answered:
             created: list[Case] = []
             done, _ = attempt(
                 form,
@@ -149,15 +153,17 @@ def case_create(request: HttpRequest, type_code: UUID) -> HttpResponse:
                         summary=form.cleaned_data["summary"],
                         lead_practitioner=form.cleaned_data["lead_practitioner"],
                         review_date=form.cleaned_data["review_date"],
-                        fields=type_field_values(form, case_type.field_schema),
+                        fields=answers.payload,
                     )
                 ),
+                answers,
             )
             if done:
                 messages.success(request, f"Case {created[0].reference} opened.")
                 return redirect(created[0])
     else:
-        form = CaseForm(initial={"lead_practitioner": request.user.pk}, **kwargs)
+        form = CaseForm(initial={"lead_practitioner": request.user.pk}, leads=leads)
+        answers = AnswersForm(version, viewer=viewer)
     return form_page(
         request,
         form,
@@ -168,6 +174,7 @@ def case_create(request: HttpRequest, type_code: UUID) -> HttpResponse:
         intro=(
             f"Leave the review date empty to review it in {case_type.review_interval_days} days."
         ),
+        answers=answers,
     )
 
 
@@ -206,11 +213,17 @@ def case_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     shown = [s for s in BUILT_SECTIONS if reached.shows(s)]
     if reached.shows(Section.SUMMARY):
         context["stage_history"] = list(selectors.case_stage_history(case)[:50])
-        context["type_fields"] = [
-            (field["label"], case.fields.get(field["key"]))
-            for field in case.case_type.field_schema
-            if field["key"] in case.fields
-        ]
+    if reached.sections:
+        stored = selectors.case_answers(case)
+        if stored.has_questions:
+            context["type_answers"] = render_values(
+                stored.version,
+                stored.values,
+                reached.viewer,
+                record=case,
+                current=stored.current,
+                empty="Nothing has been recorded yet.",
+            )
     if reached.shows(Section.MEMBERS):
         context["members"] = selectors.case_members(reached.viewer, case)
         context["linked_premises"], context["linked_groups"] = selectors.case_links(
@@ -235,12 +248,24 @@ def _case_values(case: Case) -> list[tuple[str, str]]:
         ("Status", case.get_status_display()),
         ("Risk", case.get_rag_display()),
     ]
+    stored = selectors.case_answers(case)
+    labels = field_map(stored.version.schema) if stored.version else {}
     values.extend(
-        (field["label"], str(case.fields[field["key"]]))
-        for field in case.case_type.field_schema
-        if field["key"] in case.fields
+        (labels[key]["label"], _answer_text(value))
+        for key, value in stored.values.items()
+        if key in labels
     )
     return values
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(str(part) for part in value.values() if part)
+    return str(value)
 
 
 def _case_form_view(
@@ -253,6 +278,8 @@ def _case_form_view(
     submit: str,
     done: str,
     initial: dict[str, Any],
+    answers: AnswersForm | None = None,
+    warning: str = "",
     **form_kwargs: Any,
 ) -> HttpResponse:
     """GET shows the form at the case's version; POST runs ``write``; a stale POST gets 409."""
@@ -260,8 +287,9 @@ def _case_form_view(
     conflict_values = None
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)
-        if form.is_valid():
-            done_ok, current = attempt(form, lambda: write(form))
+        answered = answers is None or answers.is_valid()  # every error shows at once
+        if form.is_valid() and answered:
+            done_ok, current = attempt(form, lambda: write(form), answers)
             if done_ok:
                 messages.success(request, done)
                 return redirect(case)
@@ -281,7 +309,29 @@ def _case_form_view(
         submit=submit,
         back=case.get_absolute_url(),
         conflict_values=conflict_values,
+        answers=answers,
+        warning=warning,
     )
+
+
+def _version_warning(stored: selectors.CaseAnswers) -> str:
+    """What saving does to answers written with an older version of the type's form."""
+    old, new = stored.version, stored.current
+    if old is None or new is None or old.number == new.number or not stored.values:
+        return ""
+    removed = [key for key in keys_removed(old.schema, new.schema) if key in stored.values]
+    labels = field_map(old.schema)
+    text = (
+        f"These details were recorded with version {old.number} of this case type's fields; "
+        f"saving uses version {new.number}."
+    )
+    if removed:
+        names = ", ".join(labels[key]["label"] for key in removed)
+        text += (
+            " Answers to questions no longer asked will be removed from the case (they stay in "
+            f"its history): {names}."
+        )
+    return text
 
 
 @login_required
@@ -289,13 +339,18 @@ def case_edit(request: HttpRequest, code: UUID) -> HttpResponse:
     """The owning team changes a case's details and per-type fields."""
     reached = _owned(request, code)
     case = reached.record
-    schema = case.case_type.field_schema
+    stored = selectors.case_answers(case)
+    answers = AnswersForm(
+        stored.current,
+        viewer=reached.viewer,
+        data=request.POST if request.method == "POST" else None,
+        initial=stored.values,
+    )
     initial = {
         "title": case.title,
         "summary": case.summary,
         "lead_practitioner": case.lead_practitioner_id,
         "review_date": case.review_date,
-        **type_field_initial(schema, case.fields),
     }
 
     def write(form: Form) -> object:
@@ -308,7 +363,7 @@ def case_edit(request: HttpRequest, code: UUID) -> HttpResponse:
             summary=data["summary"],
             lead_practitioner=data["lead_practitioner"],
             review_date=data["review_date"],
-            fields=type_field_values(form, schema),
+            fields=answers.payload,
         )
 
     return _case_form_view(
@@ -320,7 +375,8 @@ def case_edit(request: HttpRequest, code: UUID) -> HttpResponse:
         submit="Save changes",
         done="Case details saved.",
         initial=initial,
-        schema=schema,
+        answers=answers,
+        warning=_version_warning(stored),
         leads=selectors.team_practitioners(team_id=case.owning_team_id),
     )
 

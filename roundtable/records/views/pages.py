@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from roundtable.customforms.forms import AnswersForm
 from roundtable.records.access import Reached
 from roundtable.records.forms.cases import add_service_errors
 from roundtable.records.services.cases import StaleRecord
@@ -36,15 +37,22 @@ def acting_team(request: HttpRequest) -> Any:
     return team
 
 
-def attempt(form: Form, write: Callable[[], object]) -> tuple[bool, Any]:
+def attempt(
+    form: Form, write: Callable[[], object], answers: AnswersForm | None = None
+) -> tuple[bool, Any]:
     """Run a service: (True, None) when done, (False, current row) on a stale version, else
-    (False, None) with the refusal put on the form."""
+    (False, None) with the refusal put on the form (per-type answers' errors on ``answers``)."""
     try:
         write()
     except StaleRecord as stale:
         return False, stale.current
     except ValidationError as error:
-        add_service_errors(form, error)
+        if answers is not None and hasattr(error, "error_dict"):
+            rest = answers.add_service_errors(error.message_dict)
+            if rest:
+                add_service_errors(form, ValidationError(rest))
+        else:
+            add_service_errors(form, error)
         return False, None
     return True, None
 
@@ -70,9 +78,11 @@ def form_page(
     conflict_values: list[tuple[str, str]] | None = None,
     warning: str = "",
     intro: str = "",
+    answers: AnswersForm | None = None,
 ) -> HttpResponse:
-    """A GOV.UK question page for one form; 409 when it shows a conflict."""
+    """A GOV.UK question page for one form (and a record's per-type questions); 409 on conflict."""
     context = {
+        "answers": answers if answers is not None and answers.has_questions else None,
         "form": form,
         "title": title,
         "caption": caption,
@@ -82,7 +92,8 @@ def form_page(
         "intro": intro,
         "conflict_values": conflict_values,
     }
-    status = 409 if conflict_values is not None else (400 if form.errors else 200)
+    failed = form.errors or (answers is not None and answers.has_errors)
+    status = 409 if conflict_values is not None else (400 if failed else 200)
     return render(request, "records/cases/form_page.html", context, status=status)
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from roundtable.customforms.services import form_definition_create
 from roundtable.directory.models import Organisation, Team, User
 from roundtable.records.models import Case, CaseType, Profile
 from roundtable.records.services import cases as case_services
@@ -64,11 +65,24 @@ def profile_for(user: User, team: Team, **fields: object) -> Profile:
 def case_type_for(
     partnership, name: str = "Anti-social behaviour", prefix: str = "ASB", **fields: object
 ) -> CaseType:
+    """A case type; ``field_schema`` (a forms-engine schema) becomes version 1 of its form."""
+    schema = fields.pop("field_schema", None)
     values: dict[str, object] = {"stages": ["Report", "Risk assessment", "Warning", "Closed"]}
     values.update(fields)
-    return CaseType.objects.create(
+    case_type = CaseType.objects.create(
         partnership=partnership, name=name, reference_prefix=prefix, **values
     )
+    case_type.form = form_definition_create(
+        actor=None,
+        partnership=partnership,
+        owner=f"case_type:{case_type.code}",
+        name=name,
+        record_kind=RecordKind.CASE,
+        schema=schema or [],
+        publish=True,
+    )
+    case_type.save(update_fields=["form"])
+    return case_type
 
 
 def case_for(
