@@ -211,6 +211,7 @@ INSTALLED_APPS = [
     "roundtable.customforms",
     "roundtable.casework",
     "roundtable.risk",
+    "roundtable.galleries",
     "roundtable.directory.admin_apps.RoundtableAdminConfig",  # the system-admin-only admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",

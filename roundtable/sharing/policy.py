@@ -263,6 +263,31 @@ def visible(viewer: Viewer, queryset: QuerySet[M], *, section: str | None = None
     return queryset.filter(Exists(rows))
 
 
+def visible_through(
+    viewer: Viewer,
+    queryset: QuerySet[M],
+    *,
+    kind: int,
+    field: str,
+    section: str | None = None,
+) -> QuerySet[M]:
+    """Rows of a table that names records by id (``field``), kept when ``visible`` would keep
+    the record they name: a gallery's memberships, say, by their ``profile_id``.
+
+    The same correlated EXISTS as ``visible``, on the named column instead of the primary key,
+    so a long list is filtered row by row through the access table's record index and can still
+    stop at the first page.
+    """
+    if not viewer.principals:
+        return queryset.none()
+    rows = AccessEntry.objects.filter(
+        viewer.principal_filter, _live(), record_kind=kind, record_id=OuterRef(field)
+    )
+    if section is not None:
+        rows = rows.annotate(_bit=models.F("sections").bitand(BIT[section])).filter(_bit__gt=0)
+    return queryset.filter(Exists(rows))
+
+
 def visible_ids(viewer: Viewer, kind: int, *, section: str | None = None) -> QuerySet[Any]:
     """The ids of the records of one kind the viewer may open (with ``section``), as a subquery.
 

@@ -1,0 +1,74 @@
+"""Reads of galleries and their members, always through the gallery's rules and the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from roundtable.galleries import access
+from roundtable.galleries.models import Gallery, GalleryAccess, GalleryMembership, MembershipState
+from roundtable.sharing import policy
+from roundtable.sharing.sections import BIT, RecordKind
+
+
+def galleries_for(viewer: policy.Viewer) -> QuerySet[Gallery]:
+    """The active galleries the viewer's acting team may open, by name."""
+    if viewer.team_id is None:
+        return Gallery.objects.none()
+    condition = Q(managing_teams=viewer.team_id) | Q(viewer_teams=viewer.team_id)
+    if viewer.partnership_id is not None:
+        condition |= Q(access=GalleryAccess.PARTNERSHIP, partnership_id=viewer.partnership_id)
+    ids = Gallery.objects.filter(condition, is_active=True).values("pk")
+    return Gallery.objects.filter(pk__in=ids).order_by("name")
+
+
+def gallery_for(viewer: policy.Viewer, code: UUID | str) -> Gallery | None:
+    """The gallery with this code if the viewer may open it; None otherwise (the caller 404s)."""
+    gallery = Gallery.objects.select_related("partnership", "form").filter(code=code).first()
+    if gallery is None or not access.may_open(viewer, gallery):
+        return None
+    return gallery
+
+
+def members(
+    viewer: policy.Viewer, gallery: Gallery, *, state: str | None = MembershipState.CURRENT
+) -> QuerySet[GalleryMembership]:
+    """The gallery's spells whose person the viewer may see the gallery's section of.
+
+    The caller has already checked ``access.may_open``; this filters each person through the
+    policy, so a count or an export of the result never includes anyone the viewer cannot see.
+    """
+    rows = GalleryMembership.objects.filter(gallery=gallery)
+    if state is not None:
+        rows = rows.filter(state=state)
+    return policy.visible_through(
+        viewer, rows, kind=RecordKind.PROFILE, field="profile_id", section=gallery.section
+    )
+
+
+def member_profile_ids(viewer: policy.Viewer, gallery: Gallery) -> QuerySet[Any]:
+    """Current members' profile ids the viewer may see, as a subquery (ranking scopes)."""
+    return members(viewer, gallery).values("profile_id")
+
+
+def memberships_of(viewer: policy.Viewer, profile_id: int) -> list[GalleryMembership]:
+    """A person's spells in galleries the viewer may open and whose section they see of them.
+
+    For the profile page; the caller has already shown the profile, so only the gallery gate and
+    the per-gallery section are checked here.
+    """
+    spells = list(
+        GalleryMembership.objects.filter(profile_id=profile_id)
+        .select_related("gallery")
+        .order_by("gallery__name", "-added_on")
+    )
+    if not spells:
+        return []
+    mask = policy.section_masks(viewer, RecordKind.PROFILE, [profile_id]).get(profile_id, 0)
+    return [
+        spell
+        for spell in spells
+        if access.may_open(viewer, spell.gallery) and mask & BIT[spell.gallery.section]
+    ]

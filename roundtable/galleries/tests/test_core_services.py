@@ -1,0 +1,101 @@
+"""The core services and selectors: a gallery's members are filtered through the policy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from roundtable.audit.models import AuditEvent
+from roundtable.customforms.models import FormValues
+from roundtable.galleries import access
+from roundtable.galleries.models import GalleryMembership, MembershipState
+from roundtable.galleries.selectors.galleries import galleries_for, members
+from roundtable.galleries.services.memberships import (
+    StaleMembership,
+    member_answers,
+    membership_answers_save,
+    membership_remove,
+)
+from roundtable.galleries.tests.helpers import add, gallery, person, share, team_of
+from roundtable.sharing import policy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_members_are_only_the_people_whose_gallery_section_the_viewer_sees(personas):
+    chosen = gallery(personas.alice, viewer_teams=(team_of(personas.carol),))
+    shared = person(personas.alice, "Tamsin", "Quarrell")
+    unshared = person(personas.alice, "Oswin", "Featherby")
+    add(personas.alice, chosen, shared)
+    add(personas.alice, chosen, unshared)
+    share(personas.alice, shared, team_of(personas.carol), ["identity", "risk"])
+
+    alice = policy.viewer_for_user(personas.alice)
+    carol = policy.viewer_for_user(personas.carol)
+    dave = policy.viewer_for_user(personas.dave)
+    assert {m.profile_id for m in members(alice, chosen)} == {shared.pk, unshared.pk}
+    assert {m.profile_id for m in members(carol, chosen)} == {shared.pk}
+    assert access.may_open(carol, chosen) and not access.may_open(dave, chosen)
+    assert list(galleries_for(carol)) == [chosen]
+    assert list(galleries_for(dave)) == []
+
+
+def test_adding_records_answers_and_audits_without_the_answers(personas):
+    chosen = gallery(personas.alice)
+    someone = person(personas.alice, "Tamsin", "Quarrell")
+    spell = add(personas.alice, chosen, someone, answers={"custody": "in_custody"})
+    assert member_answers(chosen, someone.pk) == {"custody": "in_custody"}
+    event = AuditEvent.objects.filter(target_id=str(someone.code), action="create").latest("id")
+    assert event.detail["membership"] == str(spell.code)
+    assert "in_custody" not in str(event.changes)
+
+
+def test_a_second_current_spell_and_bad_answers_are_refused_and_write_nothing(personas):
+    chosen = gallery(personas.alice)
+    someone = person(personas.alice, "Tamsin", "Quarrell")
+    add(personas.alice, chosen, someone)
+    with pytest.raises(ValidationError, match="already a current member"):
+        add(personas.alice, chosen, someone)
+    other = person(personas.alice, "Oswin", "Featherby")
+    with pytest.raises(ValidationError) as refused:
+        add(personas.alice, chosen, other, answers={"custody": "on the moon"})
+    assert "field_custody" in refused.value.message_dict
+    assert not GalleryMembership.objects.filter(profile=other).exists()
+    assert not FormValues.objects.filter(record_id=other.pk).exists()
+
+
+def test_only_a_managing_team_that_sees_the_person_may_add(personas):
+    chosen = gallery(personas.alice, viewer_teams=(team_of(personas.carol),))
+    someone = person(personas.carol, "Tamsin", "Quarrell")
+    with pytest.raises(ValidationError, match="managing teams"):
+        add(personas.carol, chosen, someone)
+    with pytest.raises(ValidationError, match="can see"):
+        add(personas.alice, chosen, someone)
+
+
+def test_removal_keeps_the_spell_until_its_retention_and_refuses_a_stale_version(personas):
+    chosen = gallery(personas.alice, retention_months=6)
+    someone = person(personas.alice, "Tamsin", "Quarrell")
+    spell = add(personas.alice, chosen, someone)
+    removed = membership_remove(
+        actor=personas.alice,
+        team=team_of(personas.alice),
+        spell=spell,
+        removed_on=date(2026, 8, 31),
+        reason="Granted leave to remain.",
+        expected_version=spell.version,
+    )
+    assert removed.state == MembershipState.REMOVED
+    assert removed.retain_until == date(2027, 2, 28)
+    with pytest.raises(StaleMembership):
+        membership_answers_save(
+            actor=personas.alice,
+            team=team_of(personas.alice),
+            spell=spell,
+            payload={},
+            expected_version=spell.version,
+        )
+    add(personas.alice, chosen, someone)  # a new spell may start after the last one ended
+    assert GalleryMembership.objects.filter(profile=someone).count() == 2
