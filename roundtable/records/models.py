@@ -475,6 +475,9 @@ class CaseType(PublicCodeModel, TimeStampedModel):
         blank=True,
         related_name="case_type",
     )
+    # A family case type (Supporting Families and the like) can be opened from a person's family
+    # view, with the person at its centre and chosen relatives as family members.
+    is_family = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=0)
 

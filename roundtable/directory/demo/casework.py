@@ -3,9 +3,10 @@ tasks, watches, alerts and a panel meeting, loaded through the real services.
 
 Runs after the demo records (``directory.demo.records``). It seeds each partnership's letter
 templates and alert rules, names the case-review lead, then replays the showcase stories
-(``cast``, ``stories``, ``work``) and diary histories on a share of the generated records
-(``histories``) step by step at the times they happened (``story``), with the hourly background
-sweeps (enforcement expiries and reviews, task reminders and escalations) replayed once a day.
+(``cast``, ``families``, ``stories``, ``work``) and diary histories on a share of the generated
+records (``histories``) step by step at the times they happened (``story``), with the hourly
+background sweeps (enforcement expiries and reviews, task reminders and escalations) replayed
+once a day.
 Finally it runs those sweeps as of now and fans out and delivers every alert synchronously, so
 the personas open the demo on unread notifications. The same seed gives the same casework
 (relative to the day of loading); a second run adds nothing. It must never run in production.
@@ -45,6 +46,7 @@ from roundtable.casework.services.letter_seeds import letter_templates_seed
 from roundtable.directory.demo import data
 from roundtable.directory.demo.builder import refuse_in_production
 from roundtable.directory.demo.cast import CastStories, People, Showcase
+from roundtable.directory.demo.families import FamilyStories
 from roundtable.directory.demo.histories import Histories
 from roundtable.directory.demo.stories import CaseworkStories
 from roundtable.directory.demo.story import Story
@@ -131,6 +133,7 @@ def casework_story(*, seed: int, now: datetime) -> tuple[Story, Histories]:
     story.add(story.at(START_DAYS, "08:30"), _seeds, actor=people["sysadmin"])
     show = Showcase()
     CastStories(story, people, show, random.Random(f"casework-cast-{seed}")).plan()  # noqa: S311 -- invented data
+    FamilyStories(story, people, show, random.Random(f"casework-families-{seed}")).plan()  # noqa: S311 -- invented data
     CaseworkStories(story, people, show).plan()
     WorkStories(story, people, show).plan()
     histories = Histories(

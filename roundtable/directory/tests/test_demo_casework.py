@@ -145,6 +145,38 @@ def test_the_panel_meeting_shows_the_council_attendee_an_item_withheld(demo):
     check_panel_meeting()
 
 
+def test_the_demo_has_households_and_a_family_case_seen_on_the_family_view(demo):
+    from roundtable.records.models import CaseMember, MemberRole, Relationship
+
+    links: dict[int, set[int]] = {}
+    for first, second in Relationship.objects.values_list("from_profile_id", "to_profile_id"):
+        links.setdefault(first, set()).add(second)
+        links.setdefault(second, set()).add(first)
+    households, seen = 0, set()
+    for start in links:
+        if start in seen:
+            continue
+        group, stack = set(), [start]
+        while stack:
+            current = stack.pop()
+            if current not in group:
+                group.add(current)
+                stack.extend(links[current] - group)
+        seen |= group
+        households += len(group) >= 3
+    assert households >= 3
+    case = Case.objects.select_related("case_type").get(
+        title="Whole-family support, Kingfisher Road"
+    )
+    assert case.case_type.is_family
+    subject = CaseMember.objects.get(case=case, role=MemberRole.SUBJECT).profile
+    assert CaseMember.objects.filter(case=case, role=MemberRole.FAMILY_MEMBER).count() == 3
+    url = reverse("records:profile_family", kwargs={"code": subject.code})
+    html = signed_in_client(persona("council")).get(url).content.decode()
+    assert html.count('data-kind="full"') == 3
+    assert case.reference in html
+
+
 def test_it_writes_no_real_looking_email_address(demo):
     check_no_real_looking_email_address(demo.sent)
 

@@ -133,6 +133,14 @@ class CaseTypeForm(GovukFormMixin, forms.Form):
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
         error_messages={"required": "Enter the retention period in years"},
     )
+    is_family = forms.BooleanField(
+        label="Family case type",
+        required=False,
+        help_text=(
+            "Practitioners can open a case of this type from a person's family view, with the "
+            "person at its centre and chosen relatives as family members"
+        ),
+    )
     field_schema = forms.CharField(
         label="Fields for this case type (optional)",
         required=False,
@@ -178,6 +186,7 @@ class CaseTypeForm(GovukFormMixin, forms.Form):
             ],
             "review_interval_days": case_type.review_interval_days,
             "retention_years": case_type.retention_years,
+            "is_family": case_type.is_family,
             "version": case_type.version,
         }
 

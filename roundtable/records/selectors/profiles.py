@@ -90,6 +90,11 @@ class ProfilePage:
     def shows(self, section: str) -> bool:
         return section in self.sections
 
+    @property
+    def shows_family(self) -> bool:
+        """The family view needs the person's Relationships section."""
+        return Section.RELATIONSHIPS in self.sections
+
 
 def _relationships(viewer: policy.Viewer, profile: Profile) -> list[RelatedPerson]:
     rows = list(

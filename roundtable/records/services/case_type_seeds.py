@@ -134,6 +134,7 @@ SEED_CASE_TYPES: tuple[dict[str, Any], ...] = (
         "description": "Families with multiple needs given a whole-family plan.",
         "stages": ["Referral", "Family assessment", "Family plan", "Review", "Closed"],
         "access_level": AccessLevel.AUDITED,
+        "is_family": True,
         "organisation_sections": [Section.SUMMARY],
         "review_interval_days": 42,
         "retention_years": 6,

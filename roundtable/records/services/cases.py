@@ -101,6 +101,7 @@ CASE_TYPE_AUDITED = (
     "organisation_sections",
     "review_interval_days",
     "retention_years",
+    "is_family",
     "is_active",
 )
 
@@ -182,6 +183,7 @@ def case_type_create(
     review_interval_days: int = 28,
     retention_years: int = 6,
     field_schema: Any = None,
+    is_family: bool = False,
 ) -> CaseType:
     """Set up a new case type for the actor's own partnership (partnership admins only).
 
@@ -199,6 +201,7 @@ def case_type_create(
         organisation_sections=_case_sections_mask(organisation_sections or []),
         review_interval_days=review_interval_days,
         retention_years=retention_years,
+        is_family=is_family,
     )
     _case_type_validate(case_type, field_schema if field_schema is not None else [])
     case_type.save()

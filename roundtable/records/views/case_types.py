@@ -57,6 +57,7 @@ def _settings(form: Form) -> dict[str, Any]:
         "organisation_sections",
         "review_interval_days",
         "retention_years",
+        "is_family",
         "field_schema",  # on the set-up form only: later changes are new versions of its form
     )
     return {name: data[name] for name in names if name in data}
@@ -134,6 +135,7 @@ def _type_values(case_type: CaseType) -> list[tuple[str, str]]:
         ("Review interval", f"{case_type.review_interval_days} days"),
         ("Retention period", f"{case_type.retention_years} years"),
         ("Fields", _field_labels(case_type) or "None"),
+        ("Family case type", "Yes" if case_type.is_family else "No"),
         ("In use", "Yes" if case_type.is_active else "No"),
     ]
 

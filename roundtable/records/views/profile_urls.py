@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from roundtable.records.views import profiles
+from roundtable.records.views import families, profiles
 
 urlpatterns: list[URLPattern] = [
     path("people/new/", profiles.profile_create, name="profile_create"),
     path("people/<uuid:code>/", profiles.profile_detail, name="profile_detail"),
     path("people/<uuid:code>/edit/", profiles.profile_edit, name="profile_edit"),
+    path("people/<uuid:code>/family/", families.profile_family, name="profile_family"),
+    path(
+        "people/<uuid:code>/family/case/",
+        families.profile_family_case,
+        name="profile_family_case",
+    ),
     path("people/<uuid:code>/edit/<slug:part>/", profiles.profile_edit, name="profile_edit_part"),
     path(
         "people/<uuid:code>/photo/upload/",

@@ -82,6 +82,18 @@ def test_organisation_admin_page_is_accessible_to_the_spoc(
     assert_accessible(page)
 
 
+def test_family_view_is_accessible(page: Page, personas: Personas, totp_window: None) -> None:
+    from roundtable.records.tests.family_helpers import family
+
+    secret = enrol_totp(personas.alice)
+    sign_in(page, email=personas.alice.email, password=TEST_PASSWORD, secret=secret)
+    centre = family(personas).centre
+    page.goto(f"/records/people/{centre.code}/family/")
+    expect(page.get_by_test_id("family-relatives")).to_be_visible()
+
+    assert_accessible(page)
+
+
 def test_django_admin_index_is_accessible_to_a_system_admin(
     page: Page, personas: Personas, totp_window: None
 ) -> None:
