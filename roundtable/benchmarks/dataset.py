@@ -16,8 +16,10 @@ from django.db import connection, transaction
 
 from roundtable.benchmarks.bulk import Writer
 from roundtable.benchmarks.generator import RecordGenerator, utc_now_to_second
+from roundtable.benchmarks.harm import write_harm
 from roundtable.benchmarks.plan import Amounts
 from roundtable.benchmarks.world import DirectorySize, build_world, utc_midnight
+from roundtable.galleries.models import GalleryMembership
 from roundtable.records.models import (
     Address,
     Case,
@@ -33,6 +35,7 @@ from roundtable.records.models import (
     ProfileAlias,
     WarningMarker,
 )
+from roundtable.risk.models import HarmScore, Offence
 from roundtable.sharing.models import AccessEntry, ShareGrant
 
 # The tables the records load fills: their plain indexes are built once, after the load.
@@ -52,9 +55,13 @@ BULK_TABLES = (
     CaseLink,
     ShareGrant,
     AccessEntry,
+    Offence,
+    HarmScore,
+    GalleryMembership,
 )
 # Bumped when the generator changes what it writes, so old datasets are rebuilt.
-GENERATOR_VERSION = 1
+# 2: offences (5 per person), harm scores, and a gallery of 5% of people (issue 5).
+GENERATOR_VERSION = 2
 
 
 def _fast_sqlite() -> None:
@@ -91,9 +98,13 @@ def build_dataset(
         )
         directory_seconds = time.perf_counter() - started
         with writer.indexes_deferred(BULK_TABLES):
-            generated = RecordGenerator(
+            generator = RecordGenerator(
                 writer=writer, world=world, amounts=amounts, seed=seed, now=moment
-            ).run()
+            )
+            generated = generator.run()
+            records_done = time.perf_counter()
+            harm = write_harm(generator, seed=seed)
+            harm_done = time.perf_counter()
     written = time.perf_counter()
     writer.analyse()
     if sqlite:
@@ -109,7 +120,9 @@ def build_dataset(
         "generated_at": moment.isoformat(),
         "seconds": {
             "directory": round(directory_seconds, 1),
-            "records": round(written - started - directory_seconds, 1),
+            "records": round(records_done - started - directory_seconds, 1),
+            "offences_scores_gallery": round(harm_done - records_done, 1),
+            "indexes": round(written - harm_done, 1),
             "analyse": round(finished - written, 1),
             "total": round(finished - started, 1),
             # This process's CPU time: on a shared machine, wall time includes waiting for a core.
@@ -118,4 +131,5 @@ def build_dataset(
         "teams": len(world.teams),
         "users": sum(len(team.user_ids) for team in world.teams),
         "partnerships": len(world.local_agreements),
+        "gallery": {"id": harm.gallery_id, "team": harm.managing_team_id, "members": harm.members},
     }

@@ -1,4 +1,4 @@
-"""Timing the four pages the issue names, in-process, against a generated dataset.
+"""Timing the pages the issues name, in-process, on a generated dataset (issue 5: measure_harm).
 
 "Server time" is the time Django takes for a whole request: ``django.test.Client`` calls the real
 URL through every middleware with a signed-in session (MFA enrolled, as
@@ -26,6 +26,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from roundtable.benchmarks.measure_harm import run_harm_scenarios
 from roundtable.benchmarks.names import misspell
 from roundtable.benchmarks.scenarios import SCENARIOS
 from roundtable.directory.models import Membership, Role, User
@@ -150,7 +151,15 @@ def _visible_profile_codes(bench: Bench, rng: random.Random) -> list[str]:
 Request = Callable[[Bench], Any]
 
 
-KEY_TABLES = ("records_nameindexentry", "sharing_accessentry", "records_case", "records_profile")
+KEY_TABLES = (
+    "records_nameindexentry",
+    "sharing_accessentry",
+    "records_case",
+    "records_profile",
+    "risk_harmscore",
+    "risk_offence",
+    "galleries_gallerymembership",
+)
 
 
 def _plans(queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -287,6 +296,12 @@ def _run_all(rng: random.Random, requests: int, warmup: int) -> dict[str, Any]:
     results["search_typo"]["selector"] = _time_selector_search(benches, typos, typos=True)
     results["my_cases"]["selector"] = _time(
         _cycle(lambda b: cases_for_viewer(b.viewer, limit=CASES_PER_PAGE), benches), 200
+    )
+    # Issue 5: the gallery's top 20 and list, a person's pattern, rescoring (measure_harm).
+    results.update(
+        run_harm_scenarios(
+            rng=rng, warmup=warmup, requests=requests, run=_run, signed_in=_signed_in
+        )
     )
     results["_users"] = len(benches)
     return results

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from roundtable.benchmarks.scenarios import SCENARIOS
+from roundtable.benchmarks.scenarios import HARM_SCENARIOS, SCENARIOS, Scenario
 
 START = "<!-- bench:results:start -->"
 END = "<!-- bench:results:end -->"
@@ -33,14 +33,16 @@ def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-def _rows(results: list[dict[str, Any]]) -> list[list[str]]:
+def _rows(
+    results: list[dict[str, Any]], scenarios: tuple[Scenario, ...] = SCENARIOS
+) -> list[list[str]]:
     index = _index(results)
     rows = []
     for db in ("sqlite", "postgresql"):
         small, large = index.get((db, SMALL)), index.get((db, LARGE))
         if small is None and large is None:
             continue
-        for scenario in SCENARIOS:
+        for scenario in scenarios:
             p95_small = _figure(small, scenario.key, "p95_ms")
             p95_large = _figure(large, scenario.key, "p95_ms")
             med_small = _figure(small, scenario.key, "median_ms")
@@ -82,11 +84,30 @@ HEADER = [
 ]
 
 
+# Issue 5 sets no scaling rule: the ratio to the 10k baseline is shown, not judged.
+HARM_HEADER = [*HEADER[:-1], "Measured"]
+
+
+def _harm_rows(results: list[dict[str, Any]]) -> list[list[str]]:
+    rows = []
+    index = _index(results)
+    for row in _rows(results, HARM_SCENARIOS):
+        db = "sqlite" if row[1] == "SQLite" else "postgresql"
+        key = next(s.key for s in HARM_SCENARIOS if s.label == row[0])
+        found = index.get((db, LARGE)) or index.get((db, SMALL)) or {"scenarios": {}}
+        measured = (found["scenarios"].get(key) or {}).get("measured", "-")
+        rows.append([*row[:-1], str(measured)])
+    return rows
+
+
 def print_table(results: list[dict[str, Any]]) -> None:
-    rows = _rows(results)
-    widths = [max(len(str(cell)) for cell in column) for column in zip(HEADER, *rows, strict=False)]
-    for row in [HEADER, *rows]:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)))
+    for header, rows in ((HEADER, _rows(results)), (HARM_HEADER, _harm_rows(results))):
+        widths = [
+            max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)
+        ]
+        for row in [header, *rows]:
+            print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)))
+        print()
 
 
 def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
@@ -129,11 +150,27 @@ def _counts(results: list[dict[str, Any]]) -> str:
     return ", ".join(f"{name.replace('_', ' ')} {value:,}" for name, value in counts.items())
 
 
+def _shares(results: list[dict[str, Any]]) -> str:
+    parts = []
+    for result in sorted(results, key=lambda r: (r["db"], int(r["size"]))):
+        figures = result["scenarios"]
+        top_all, top_share = figures.get("gallery_top20_all"), figures.get("gallery_top20_share")
+        if not top_all or not top_share:
+            continue
+        parts.append(
+            f"{result['db']} {int(result['size']):,}: gallery of "
+            f"{int(top_all['gallery_members']):,} members; the managing team sees "
+            f"{100 * top_all['share_seen']:.1f}%, the other teams "
+            f"{100 * top_share['share_seen']:.1f}% on average."
+        )
+    return "Gallery seen: " + " ".join(parts) if parts else ""
+
+
 def _details(results: list[dict[str, Any]]) -> str:
     header = ["Scenario", "Database", "Profiles", "Queries", "SQL ms", "Selector alone p95"]
     rows = []
     for result in sorted(results, key=lambda r: (r["db"], int(r["size"]))):
-        for scenario in SCENARIOS:
+        for scenario in SCENARIOS + HARM_SCENARIOS:
             figures = result["scenarios"].get(scenario.key)
             if figures is None:
                 continue
@@ -157,7 +194,7 @@ def _plans(results: list[dict[str, Any]]) -> str:
         if int(result["size"]) != max(int(r["size"]) for r in results if r["db"] == result["db"]):
             continue
         parts.append(f"#### {result['machine']['database']}, {int(result['size']):,} profiles\n")
-        for scenario in SCENARIOS:
+        for scenario in SCENARIOS + HARM_SCENARIOS:
             figures = result["scenarios"].get(scenario.key) or {}
             for plan in (figures.get("plans") or [])[:2]:
                 parts.append(f"{scenario.label}: a query taking {plan['ms']} ms")
@@ -182,6 +219,17 @@ def generated_section(results: list[dict[str, Any]]) -> str:
         "### Server time per request (ms)",
         "",
         _markdown_table(HEADER, _rows(results)),
+        "",
+        "### Issue 5: gallery rankings and list, offending pattern, rescoring (ms)",
+        "",
+        "Each scenario for the gallery's managing team (sees every member) and for other teams "
+        "of the partnership (see a small share). *Measured*: `page` through the test client, "
+        "`selector` the read alone (until the gallery pages are merged), `service` "
+        "`offence_create` with its rescoring, rolled back.",
+        "",
+        _markdown_table(HARM_HEADER, _harm_rows(results)),
+        "",
+        _shares(results),
         "",
         "### Runs",
         "",
