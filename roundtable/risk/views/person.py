@@ -113,7 +113,7 @@ def pattern_context(
         "place_chart": charts.bar_chart([(place.label, place.count) for place in pattern.places]),
         "days": charts.DAYS,
         "hours": list(range(24)),
-        "heat_rows": list(zip(charts.DAYS, pattern.heat, strict=True)),
+        "heat_body": charts.heat_table_body(pattern.heat),
     }
 
 
