@@ -21,6 +21,7 @@ urlpatterns = [
     path("casework/", include("roundtable.casework.urls")),
     path("tasks/", include("roundtable.tasking.urls")),
     path("risk/", include("roundtable.risk.urls")),
+    path("galleries/", include("roundtable.galleries.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

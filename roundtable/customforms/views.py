@@ -32,7 +32,7 @@ from roundtable.sharing import policy
 # Owner kinds the pages can name and link back to (by URL name, so this app imports no owner).
 OWNER_KINDS: dict[str, tuple[str, str]] = {
     "case_type": ("Case type", "records:case_type_detail"),
-    "gallery": ("Gallery", "galleries:gallery_detail"),
+    "gallery": ("Gallery", "galleries:definition_detail"),
 }
 
 

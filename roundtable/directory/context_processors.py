@@ -62,6 +62,7 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
             (_("Search"), reverse("records:search"), _("find whether a person is known")),
             (_("Cases"), reverse("records:my_cases"), _("the cases your team owns or shares")),
             (_("Tasks"), reverse("tasking:my_tasks"), _("your tasks and your team's queue")),
+            (_("Galleries"), reverse("galleries:gallery_list"), _("your partnership's cohorts")),
             (
                 _("Priority"),
                 reverse("risk:ranking_index"),
@@ -79,6 +80,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
                 _("Case types"),
                 reverse("records:case_type_list"),
                 _("set up the kinds of case your partnership works"),
+            ),
+            (
+                _("Gallery set-up"),
+                reverse("galleries:definition_list"),
+                _("define galleries: purpose, access, teams, statuses and retention"),
             ),
             (
                 _("Forms"),

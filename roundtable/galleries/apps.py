@@ -11,3 +11,10 @@ class GalleriesConfig(AppConfig):
     name = "roundtable.galleries"
     label = "galleries"
     verbose_name = "Galleries"
+
+    def ready(self) -> None:
+        # Imported here: the ranking pages load models and views, which need the app registry.
+        from roundtable.galleries.rankings import gallery_scope
+        from roundtable.risk.views.rankings import register_scope
+
+        register_scope("gallery", gallery_scope)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from roundtable.galleries import access
 from roundtable.galleries.models import Gallery, GalleryAccess, GalleryMembership, MembershipState
@@ -72,3 +72,36 @@ def memberships_of(viewer: policy.Viewer, profile_id: int) -> list[GalleryMember
         for spell in spells
         if access.may_open(viewer, spell.gallery) and mask & BIT[spell.gallery.section]
     ]
+
+
+def person_galleries(
+    viewer: policy.Viewer, profile: Any
+) -> tuple[list[GalleryMembership], list[Gallery]]:
+    """For the person's page: their spells the viewer may see (as ``memberships_of``) and the
+    galleries the viewer's team manages that they could be added to. Two queries; the person's
+    section mask comes from the policy's per-request cache (the page has just asked it)."""
+    mask = policy.section_mask(viewer, cast(policy.Record, profile))
+    if not mask:
+        return [], []
+    managed = Gallery.objects.filter(pk=OuterRef("pk"), managing_teams=viewer.team_id)
+    openable: dict[int, Gallery] = {
+        gallery.pk: gallery for gallery in galleries_for(viewer).annotate(managed=Exists(managed))
+    }
+    spells = [
+        spell
+        for spell in GalleryMembership.objects.filter(profile_id=profile.pk).order_by(
+            "gallery__name", "-added_on"
+        )
+        if spell.gallery_id in openable and mask & BIT[openable[spell.gallery_id].section]
+    ]
+    for spell in spells:
+        spell.gallery = openable[spell.gallery_id]
+    current = {spell.gallery_id for spell in spells if spell.is_current}
+    addable = [
+        gallery
+        for gallery in openable.values()
+        if getattr(gallery, "managed", False)
+        and gallery.pk not in current
+        and mask & BIT[gallery.section]
+    ]
+    return spells, addable

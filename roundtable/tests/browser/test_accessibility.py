@@ -128,3 +128,23 @@ def test_django_admin_user_change_page_is_accessible_to_a_system_admin(
     # Known, cosmetic: Django's autocomplete widget (select2) writes style="width: ..." into the
     # markup it builds, which the strict CSP blocks; the widget still works. Only that is let go.
     browser_errors[:] = [error for error in browser_errors if "Applying inline style" not in error]
+
+
+def test_gallery_membership_and_gallery_set_up_pages_are_accessible(
+    page: Page, personas: Personas, totp_window: None
+) -> None:
+    from roundtable.customforms.tests.helpers import make_admin
+    from roundtable.galleries.tests.test_pages import world
+
+    made = world(personas)
+    admin = make_admin(personas.alice)
+    secret = enrol_totp(admin)
+    sign_in(page, email=admin.email, password=TEST_PASSWORD, secret=secret)
+    for url, heading in (
+        (f"{made.gallery.get_absolute_url()}?sort=f_custody", made.gallery.name),
+        (made.spells["known"].get_absolute_url(), "Tamsin QUARRELL"),
+        ("/galleries/manage/new/", "Set up a gallery"),
+    ):
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert_accessible(page)

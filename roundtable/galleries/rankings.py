@@ -1,0 +1,34 @@
+"""A gallery as a ranking scope: its top 20 by harm, and its offending pattern (risk pages).
+
+The scope is the gallery's current members the viewer may see (``selectors.member_profile_ids``,
+a subquery through the policy); a gallery the viewer may not open is 404. The risk pages then
+keep only people whose offending section the viewer sees, as for every scope.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+
+from roundtable.galleries.selectors.galleries import gallery_for, member_profile_ids
+from roundtable.risk.models.rankings import ScopeKind
+from roundtable.risk.selectors.rankings import RankingScope, cohort_scope
+from roundtable.sharing import policy
+
+
+def gallery_scope(request: HttpRequest, key: str) -> RankingScope:
+    """The ranking scope of the gallery with this code, as the requesting viewer may see it."""
+    viewer = policy.viewer_for(request)
+    try:
+        gallery = gallery_for(viewer, key)
+    except (ValueError, TypeError, ValidationError):
+        gallery = None
+    if gallery is None:
+        raise Http404
+    return cohort_scope(
+        kind=ScopeKind.GALLERY,
+        key=str(gallery.code),
+        partnership=gallery.partnership,
+        label=gallery.name,
+        profile_ids=member_profile_ids(viewer, gallery),
+    )
