@@ -40,7 +40,7 @@ from roundtable.sharing.sections import BIT, RecordKind, Section
 
 # >>> The single switch for the lead: True once /galleries/<code>/ and
 # >>> /risk/rankings/gallery/<code>/ are merged, to time those pages instead of their selectors.
-GALLERY_PAGES = False
+GALLERY_PAGES = True
 GALLERY_LIST_URL = "galleries:gallery_detail"  # kwargs: code
 GALLERY_RANKING_URL = "risk:ranking"  # kwargs: scope="gallery", key=<gallery code>
 

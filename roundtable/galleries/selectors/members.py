@@ -55,7 +55,7 @@ from roundtable.records.models import Profile
 from roundtable.sharing import policy
 from roundtable.sharing.sections import BIT, RecordKind, Section
 
-PER_PAGE = 50
+PER_PAGE = 25
 REVIEW_SOON_DAYS = 30
 BASE_SORTS = ("added", "name", "status", "review")
 
