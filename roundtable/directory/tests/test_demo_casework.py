@@ -1,5 +1,6 @@
 """Demo casework: diary histories, enforcement, complaints, letters, documents, tasks, watches,
-alerts and a panel meeting, loaded through the services for the default seed.
+alerts and a panel meeting, loaded through the services for the default seed; then the demo's
+offence histories and harm scores (``directory.demo.offences``), on the same load.
 
 The demo must give every persona something to work on, load once (a second run adds nothing),
 be the same for the same seed, and never write an address that could reach a real mailbox. The
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from conftest import signed_in_client
 from roundtable.audit.models import Action, AuditEvent
+from roundtable.benchmarks.names import NameBook
 from roundtable.casework.models import (
     AsbComplaint,
     CaseReviewActivation,
@@ -48,9 +50,18 @@ from roundtable.casework.tests.document_helpers import stored_files
 from roundtable.directory.demo import data
 from roundtable.directory.demo.builder import demo_partnership_load
 from roundtable.directory.demo.casework import COUNTED, casework_story, demo_casework_load
+from roundtable.directory.demo.offences import (
+    SENTENCES,
+    STORY_HISTORIES,
+    demo_offences_load,
+    showcase_people,
+)
 from roundtable.directory.demo.records import demo_records_load
-from roundtable.directory.models import Membership, User
-from roundtable.records.models import Case
+from roundtable.directory.models import Membership, Partnership, User
+from roundtable.records.models import Case, Profile, ProfileAlias
+from roundtable.risk.models import HarmModelKind, HarmScore, Offence
+from roundtable.risk.selectors.harm import active_model
+from roundtable.risk.selectors.patterns import offending_pattern
 from roundtable.sharing import policy
 from roundtable.tasking.models import (
     AlertRule,
@@ -82,7 +93,9 @@ ANY_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 def load(seed: int = 1, profiles: int = PROFILES) -> dict[str, Any]:
     demo_partnership_load(seed=seed)
     demo_records_load(seed=seed, profiles=profiles)
-    return demo_casework_load(seed=seed)
+    result = demo_casework_load(seed=seed)
+    result["offences"] = demo_offences_load(seed=seed)
+    return result
 
 
 def persona(key: str) -> User:
@@ -320,6 +333,8 @@ def test_a_second_run_adds_nothing(demo):
     assert stored_files(demo.documents) == files_before
     imports = AuditEvent.objects.filter(action=Action.IMPORT, detail__source="demo_casework")
     assert imports.count() == 1
+    assert again["offences"]["skipped"] is True
+    assert Offence.objects.count() == demo.result["offences"]["created"]["offences"]
 
 
 def test_the_same_seed_plans_the_same_casework_and_another_seed_other_casework(demo):
@@ -330,3 +345,94 @@ def test_the_same_seed_plans_the_same_casework_and_another_seed_other_casework(d
     assert casework_story(seed=1, now=now)[0].plan() == first.plan()
     assert casework_story(seed=2, now=now)[0].plan() != first.plan()
     assert DiaryEntry.objects.count() == entries  # planning writes nothing
+
+
+# --- Offence histories and harm scores (directory.demo.offences) --------------------------------
+
+PERSON_ROW = re.compile(r'data-person="([0-9a-f-]+)"')
+
+
+def ranking_codes(user: User, query: str = "?kind=chi&window=730") -> set[str]:
+    """The people a persona's partnership-wide ranking page lists (CHI, two years)."""
+    url = reverse("risk:ranking", kwargs={"scope": "partnership", "key": data.FENSHIRE.key})
+    page = signed_in_client(user).get(url + query)
+    assert page.status_code == 200
+    return set(PERSON_ROW.findall(page.content.decode()))
+
+
+def test_offence_histories_give_a_top_20_with_distinct_leaders(demo):
+    created = demo.result["offences"]["created"]
+    assert created["people_with_offences"] >= 40
+    assert created["as_victim"] > 0 and created["as_witness"] > 0
+    fenshire = Partnership.objects.get(short_name=data.FENSHIRE.key)
+    chi = active_model(partnership_id=fenshire.pk, kind=HarmModelKind.CHI)
+    assert chi is not None and chi.is_sample  # seeded, and labelled as a sample
+    assert active_model(partnership_id=fenshire.pk, kind=HarmModelKind.RFG) is not None
+    top = list(HarmScore.objects.filter(model=chi, window_days=730).order_by("-total")[:20])
+    assert len({row.profile_id for row in top}) == 20
+    assert top[0].total > top[1].total > top[2].total  # clear leaders, no ties at the top
+    assert top[0].total >= 3 * top[-1].total
+    # Both kinds of leader: many offences, and one or two grave ones.
+    assert any(row.offences_counted >= 8 for row in top)
+    assert any(row.offences_counted <= 2 and row.total >= 365 for row in top)
+    # Each persona ranks only the people whose offending their team sees: the police ASB team
+    # sees the Heron Court dealer, the council does not, and sees fewer people.
+    dealer = showcase_people()["p1"]
+    police = ranking_codes(persona("practitioner"))
+    council = ranking_codes(persona("council"))
+    assert str(dealer.code) in police
+    assert str(dealer.code) not in council
+    assert 0 < len(council) < len(police)
+
+
+def test_a_story_persons_offending_pattern_has_data_and_only_for_those_who_see_it(demo):
+    people = showcase_people()
+    assert set(people) == set(STORY_HISTORIES)
+    iom = people["p4"]
+    helen = persona("probation")
+    today = timezone.localdate()
+    pattern = offending_pattern(
+        viewer=viewer_of(helen),
+        profile_ids=[iom.pk],
+        since=today - timedelta(days=3 * 365),
+        until=today,
+    )
+    assert pattern.offences == len(STORY_HISTORIES["p4"])
+    assert {"Shoplifting", "Burglary of a dwelling"} <= {name for name, _count in pattern.mix}
+    assert sum(map(sum, pattern.heat)) > 0 and pattern.time_unknown > 0 and pattern.places
+    url = reverse("risk:person_pattern", kwargs={"code": iom.code}) + "?months=36"
+    page = signed_in_client(helen).get(url)
+    assert page.status_code == 200 and "Shoplifting" in page.content.decode()
+    refused = signed_in_client(persona("council")).get(url)
+    assert "Shoplifting" not in refused.content.decode()
+    # The victim next door is a victim only, and has no score.
+    victim = people["v1"]
+    assert set(Offence.objects.filter(profile=victim).values_list("role", flat=True)) == {"victim"}
+    assert not HarmScore.objects.filter(profile=victim).exists()
+    # The foreign national offender's robbery and the dealer's latest charge are there.
+    assert Offence.objects.filter(profile=people["f1"], category__code="ROB-PER").exists()
+    latest = Offence.objects.filter(profile=people["p1"], role="suspect").latest("occurred_at")
+    assert latest.category.code == "DRG-SUP" and latest.premises is not None
+
+
+def test_every_offence_is_on_a_demo_person_and_every_name_is_invented(demo):
+    book = NameBook.for_seed(1)
+    given = {*book.given_names, *data.FIRST_NAMES}
+    family = {*book.surnames, *data.LAST_NAMES}
+    on_offences = Profile.objects.filter(pk__in=Offence.objects.values("profile_id"))
+    assert on_offences.count() == Offence.objects.values("profile_id").distinct().count() > 0
+    names = set(Profile.objects.values_list("given_name", "family_name"))
+    assert all(first in given and last in family for first, last in names)
+    aliases = ProfileAlias.objects.values_list("given_name", "family_name")
+    assert all(first in {"", *given} and last in {"", *family} for first, last in aliases)
+    personas = {p.full_name for p in data.PERSONAS}
+    for full_name in User.objects.values_list("full_name", flat=True):
+        first, _, last = full_name.partition(" ")
+        assert full_name in personas or (first in data.FIRST_NAMES and last in data.LAST_NAMES)
+    # Offences say nothing about anyone beyond the fixed phrases; recorders are demo staff.
+    story_notes = {o.notes for history in STORY_HISTORIES.values() for o in history}
+    notes = set(Offence.objects.values_list("outcome_notes", flat=True))
+    assert notes <= {"", *SENTENCES, *story_notes}
+    emails = Offence.objects.values_list("recorded_by__email", flat=True).distinct()
+    assert all(RESERVED.search(email) for email in emails)
+    assert not Offence.objects.exclude(postcode__regex=r"^Z[FW]\d").exists()

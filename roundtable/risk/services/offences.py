@@ -5,13 +5,15 @@ that team; the team that recorded an offence and the team that owns the person m
 remove it. Each function validates, writes, audits (the person as target, the offending section)
 and rewrites that person's harm scores in one transaction, so a ranking read after the commit
 already reflects the change and nobody else's score is touched. A correction refuses a stale
-version (the edit page then shows both). Bulk imports call ``offence_create`` per row with
-``refresh_scores=False`` and ``harm_scores_refresh_person`` once per person. This module must
-never decide which sections a viewer sees (the policy does).
+version (the edit page then shows both). Imports call ``offences_record_many``: the same checks,
+rows and audit events as ``offence_create`` per row, written in bulk, all or nothing, and each
+person rescored once. This module must never decide which sections a viewer sees (the policy
+does).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -20,17 +22,26 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from roundtable.audit import context as audit_context
 from roundtable.audit.models import Action
-from roundtable.audit.services import audit_record, diff
+from roundtable.audit.services import (
+    audit_event_build,
+    audit_record,
+    audit_record_many,
+    diff,
+)
 from roundtable.directory.models import Organisation, Team, User
 from roundtable.records.models import Premises, Profile
 from roundtable.records.services.cases import StaleRecord, record_touch
 from roundtable.records.validation import normalise_postcode
 from roundtable.risk.models import Disposal, Offence, OffenceCategory, OffenceRole
 from roundtable.risk.models.offences import REASON_MAX_LENGTH
-from roundtable.risk.services.scoring import harm_scores_refresh_person
+from roundtable.risk.services.scoring import (
+    harm_scores_refresh_people,
+    harm_scores_refresh_person,
+)
 from roundtable.sharing import policy
-from roundtable.sharing.sections import Section
+from roundtable.sharing.sections import RecordKind, Section
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 NOT_ALLOWED = "Your team cannot see this person's offending, so cannot record offences on them."
@@ -221,6 +232,136 @@ def offence_create(
         detail={"offence": str(offence.code)},
     )
     return offence
+
+
+@dataclass(frozen=True)
+class OffenceEntry:
+    """One offence of a bulk import: who records it, acting as which team, on whom, and what."""
+
+    actor: User
+    team: Team
+    profile: Profile
+    details: OffenceDetails
+
+
+#: Checked by ``_check`` (or set here) before a bulk insert; ``full_clean`` would query each.
+RELATED = (
+    "profile",
+    "category",
+    "premises",
+    "source_organisation",
+    "recorded_by",
+    "recorded_by_team",
+    "partnership",
+    "removed_by",
+    "removed_by_team",
+)
+
+
+@transaction.atomic
+def offences_record_many(
+    *, entries: Sequence[OffenceEntry], batch_size: int = 500
+) -> list[Offence]:
+    """Record many offences as ``offence_create`` records each one, in bulk: all or nothing.
+
+    Every row gets the same checks (the actor's team sees the person's offending; category,
+    role, disposal, time, postcode, premises, lengths), the same stored values, and the same
+    audit event, stamped with its own actor and team. A source reference used twice in the
+    import, or already used, is refused. Any problem: ValidationError listing every row in
+    error by number, and nothing is written. Then each person is touched and rescored once.
+    """
+    viewers = _viewers_primed(entries)
+    problems: list[str] = []
+    built: list[tuple[OffenceEntry, Offence]] = []
+    references: dict[tuple[int, str], int] = {}
+    now = timezone.now()
+    for number, entry in enumerate(entries, 1):
+        key = (entry.actor.pk, entry.team.pk)
+        try:
+            if key not in viewers:
+                viewers[key] = _viewer(entry.actor, entry.team)
+            if not sees_offending(viewers[key], entry.profile):
+                raise ValidationError(NOT_ALLOWED)
+            values = _check(viewers[key], entry.profile, entry.details)
+        except ValidationError as error:
+            problems += [f"Row {number}: {message}" for message in error.messages]
+            continue
+        if values["source_reference"]:
+            reference = (values["source_organisation"].pk, values["source_reference"])
+            if reference in references:
+                problems.append(
+                    f"Row {number}: the reference {reference[1]} is also on row "
+                    f"{references[reference]}."
+                )
+            references.setdefault(reference, number)
+        offence = Offence(
+            profile=entry.profile,
+            recorded_by=entry.actor,
+            recorded_by_team=entry.team,
+            partnership_id=entry.team.organisation.partnership_id,
+            created_at=now,
+            updated_at=now,
+            **values,
+        )
+        offence.clean_fields(exclude=list(RELATED))
+        built.append((entry, offence))
+    wanted = sorted({ref for _org, ref in references})
+    taken: set[tuple[int, str]] = set()
+    for start in range(0, len(wanted), batch_size):
+        taken.update(
+            Offence.objects.live()
+            .filter(source_reference__in=wanted[start : start + batch_size])
+            .values_list("source_organisation_id", "source_reference")
+        )
+    for reference in sorted(taken & set(references)):
+        problems.append(
+            f"Row {references[reference]}: the reference {reference[1]} is already recorded."
+        )
+    if problems:
+        raise ValidationError(problems)
+    offences = Offence.objects.bulk_create([offence for _entry, offence in built], batch_size)
+    events = []
+    for entry, offence in built:
+        team = entry.team
+        with audit_context.acting_as(user=entry.actor, team=team, organisation=team.organisation):
+            events.append(
+                audit_event_build(
+                    action=Action.CREATE,
+                    target=entry.profile,
+                    sections=[Section.OFFENDING],
+                    actor=entry.actor,
+                    changes={key: [None, value] for key, value in _snapshot(offence).items()},
+                    detail={"offence": str(offence.code)},
+                )
+            )
+    audit_record_many(events)
+    people = {entry.profile.pk: entry.profile for entry, _offence in built}
+    for profile in people.values():
+        record_touch(profile)
+    harm_scores_refresh_people(profile_ids=people)
+    return offences
+
+
+def _viewers_primed(entries: Sequence[OffenceEntry]) -> dict[tuple[int, int], policy.Viewer]:
+    """A viewer per (actor, team) of an import, each told at once (one policy query for its
+    people and one for its premises) what the checks will ask of it, record by record."""
+    wanted: dict[tuple[int, int], tuple[OffenceEntry, set[int], set[int]]] = {}
+    for entry in entries:
+        key = (entry.actor.pk, entry.team.pk)
+        _first, people, places = wanted.setdefault(key, (entry, set(), set()))
+        people.add(entry.profile.pk)
+        if entry.details.premises is not None:
+            places.add(entry.details.premises.pk)
+    viewers: dict[tuple[int, int], policy.Viewer] = {}
+    for key, (first, people, places) in wanted.items():
+        viewer = policy.viewer_for_user(first.actor, first.team)
+        if viewer.team_id is None:
+            continue  # refused row by row, with the service's message
+        policy.section_masks(viewer, RecordKind.PROFILE, sorted(people))
+        if places:
+            policy.section_masks(viewer, RecordKind.PREMISES, sorted(places))
+        viewers[key] = viewer
+    return viewers
 
 
 def _lock(offence: Offence, expected_version: int) -> Offence:

@@ -139,6 +139,46 @@ def harm_scores_refresh_person(*, profile_id: int, today: date | None = None) ->
     return len(rows)
 
 
+def harm_scores_refresh_people(*, profile_ids: Iterable[int], today: date | None = None) -> int:
+    """``harm_scores_refresh_person`` for many people at once (an import), a batch at a time:
+    the same rows, in five queries per batch of ``BATCH`` people instead of six per person.
+    Returns the rows written."""
+    today = today or timezone.localdate()
+    ids = sorted(set(profile_ids))
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        known: dict[int, set[int]] = {
+            pk: {home} if home is not None else set()
+            for pk, home in Profile.objects.filter(pk__in=batch).values_list(
+                "pk", "owning_organisation__partnership_id"
+            )
+        }
+        by_person: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        rows = Offence.objects.live().filter(profile_id__in=batch)
+        for row in rows.values_list("profile_id", *FACT_FIELDS, "partnership_id"):
+            by_person[row[0]].append(row[1:-1])
+            if row[-1] is not None:
+                known.setdefault(row[0], set()).add(row[-1])
+        wanted = {pk for person in by_person for pk in known.get(person, set())}
+        models = list(
+            HarmModel.objects.filter(partnership_id__in=sorted(wanted), status__in=LIVE_STATUSES)
+        )
+        facts = {person: facts_of(found) for person, found in by_person.items()}
+        weights = weights_of(models, {f.category_code for found in facts.values() for f in found})
+        scores: list[HarmScore] = []
+        for person in sorted(facts):
+            for model in models:
+                if model.partnership_id in known.get(person, set()):
+                    rules = rules_of(model, weights[model.weight_source_id])
+                    scores += _score_rows(person, model, rules, facts[person], today)
+        with transaction.atomic():
+            HarmScore.objects.filter(profile_id__in=batch).delete()
+            HarmScore.objects.bulk_create(scores)
+        written += len(scores)
+    return written
+
+
 def harm_scores_refresh_due(*, today: date | None = None) -> int:
     """Rescore the people whose totals change by themselves on or before today; returns how many.
 

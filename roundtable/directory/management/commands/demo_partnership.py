@@ -6,7 +6,9 @@ nothing new. Then adds demo records (``directory.demo.records``): agreements, ca
 default shares, and ``--profiles`` invented people (3,000 by default; up to 1,000,000) with
 premises, groups, cases and share grants, and then their casework (``directory.demo.casework``):
 diary histories, enforcement, complaints, letters, documents, tasks, watches, alerts and a panel
-meeting. Refuses to run in production. Prints counts only, never a name or an address.
+meeting, and then offence histories scored under the sample harm models
+(``directory.demo.offences``). Refuses to run in production. Prints counts only, never a name or
+an address.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from roundtable.directory.demo.builder import demo_partnership_load
 from roundtable.directory.demo.casework import demo_casework_load
+from roundtable.directory.demo.offences import demo_offences_load
 from roundtable.directory.demo.records import DEFAULT_PROFILES, demo_records_load
 
 
@@ -69,6 +72,12 @@ class Command(BaseCommand):
             self.stdout.write("Demo casework was already loaded: nothing added.")
         else:
             self._report("Demo casework added", started, casework["created"])
+        started = time.monotonic()
+        offences = demo_offences_load(seed=options["seed"])
+        if offences["skipped"]:
+            self.stdout.write("Demo offences were already loaded: nothing added.")
+        else:
+            self._report("Demo offences added", started, offences["created"])
 
     def _report(self, what: str, started: float, counts: dict[str, int]) -> None:
         made = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
