@@ -57,7 +57,13 @@ class OffenceForm(ProfileFormMixin, forms.Form):
     version = version_field()
     category = forms.ChoiceField(
         label=_("Offence category"),
-        error_messages={"required": _("Choose the offence category")},
+        error_messages={
+            "required": _("Choose the offence category"),
+            "invalid_choice": _(
+                "Choose an offence category from the list: the one sent is not in the offence "
+                "classification, or is no longer in use"
+            ),
+        },
     )
     role = forms.ChoiceField(
         label=_("The person's role"),

@@ -130,6 +130,9 @@ def test_a_bad_table_is_refused_naming_the_problem_and_nothing_is_written(
     )
     assert response.status_code == 400
     assert message in response.content.decode()
+    # The textarea is named by its hint and by the error written beside it.
+    assert 'aria-describedby="id_weights_helptext id_weights-error"' in response.content.decode()
+    assert 'id="id_weights-error"' in response.content.decode()
     assert not HarmModel.objects.exists()
     assert not DBTaskResult.objects.exists()
 
@@ -244,3 +247,39 @@ def test_the_navigation_offers_rankings_to_team_members_and_harm_models_to_admin
     assert f'href="{reverse("risk:ranking_index")}"' in practitioner
     assert f'href="{reverse("risk:harm_admin")}"' not in practitioner
     assert f'href="{reverse("risk:harm_admin")}"' in client_for(admin).get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"weights": "VAP-ABH,1001"},
+            "Category VAP-ABH: the weight 1001 must be between 0 and 1000",
+        ),
+        ({"weights": "VAP-ABH,-2"}, "Category VAP-ABH: the weight -2 must be between 0 and 1000"),
+        ({"weights": "VAP-ABH,3\nNOPE-7,2"}, "Category NOPE-7 is not in the partnership"),
+        ({"recency_bands": "3:1, 6:1.5"}, "The factor 1.5 must be more than 0 and at most 1"),
+        ({"recency_bands": "6:1, 3:0.5"}, "Each band must end later than the one before it"),
+        ({"recency_bands": "3:0.5, 6:1"}, "An older band cannot weigh more than a newer one"),
+        ({"windows": "5"}, "A ranking window must be between 7 and 3650 days"),
+    ],
+)
+def test_rfg_weights_bands_and_windows_out_of_range_are_named_and_nothing_is_written(
+    personas, client_for, admin, changes, message
+):
+    data = {
+        "name": "Local gravity",
+        "recency_bands": "3:1, 12:0.5",
+        "counted_roles": ["offender"],
+        "windows": "730",
+        "weights": "VAP-ABH,3",
+        **changes,
+    }
+    response = client_for(admin).post(reverse("risk:model_publish", kwargs={"kind": "rfg"}), data)
+    assert response.status_code == 400
+    body = response.content.decode().replace("&#x27;", "'")
+    assert "govuk-error-summary" in body
+    assert message in body
+    assert not HarmModel.objects.exists()
+    assert not HarmWeight.objects.exists()
+    assert not DBTaskResult.objects.exists()

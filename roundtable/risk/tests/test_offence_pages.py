@@ -114,7 +114,7 @@ def test_an_offence_with_no_time_is_kept_out_of_the_hour_of_day(personas, client
         ({"occurred_on_2": "2027"}, "must be today or in the past"),
         ({"occurred_time": "25:00"}, "Enter the time it happened"),
         ({"postcode": "NOT A PC"}, "Enter a real postcode"),
-        ({"category": "999999"}, "Select a valid choice"),
+        ({"category": "999999"}, "Choose an offence category from the list: the one sent is not"),
     ],
 )
 def test_bad_input_shows_the_error_and_writes_nothing(
@@ -266,3 +266,26 @@ def test_the_record_and_correct_forms_offer_the_classification_and_the_current_v
     assert f'name="version" value="{offence.version}"' in edit
     assert 'value="12:00"' in edit
     assert client.get(urls(jordan, offence)["remove"]).status_code == 200
+
+
+def test_a_retired_category_or_another_partnerships_is_refused_by_name_and_nothing_written(
+    personas, client_for, world
+):
+    _p, categories, jordan, _offence = world
+    retired = categories["DRG-POS"]
+    retired.is_active = False
+    retired.save(update_fields=["is_active"])
+    elsewhere = classification(partnership_of(personas.dave))["VAP-ABH"]
+    organisation = team_of(personas.alice).organisation
+    before = Offence.objects.count()
+    for category in (retired, elsewhere):
+        response = client_for(personas.alice).post(
+            urls(jordan)["add"], offence_post(category, organisation)
+        )
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "Choose an offence category from the list: the one sent is not in the offence" in (
+            body
+        )
+        assert 'href="#id_category"' in body
+    assert Offence.objects.count() == before

@@ -103,6 +103,43 @@ def test_the_rfg_working_adds_up_to_the_hand_worked_six_and_a_half(personas, cli
     assert contributions == ["0", "3", "1.5", "2"]
 
 
+def test_new_chi_weights_rescore_to_the_hand_worked_total_and_the_page_shows_the_new_working(
+    personas, client_for, jordan
+):
+    from roundtable.risk.models import HarmModel, HarmModelStatus
+
+    first = HarmModel.objects.get(kind=HarmModelKind.CHI)
+    # A new table: ABH 150 days (was 120), burglary 400 (was 365), criminal damage 50 (had
+    # none), drugs 1 as before; proactive finds still left out.
+    second = publish(
+        partnership_of(personas.alice),
+        HarmModelKind.CHI,
+        {"VAP-ABH": 150, "BUR-DWL": 400, "CD-DAM": 50, "DRG-POS": 1},
+        exclude_proactive=True,
+        name="CHI, new table",
+    )
+    first.refresh_from_db()
+    assert (first.status, second.status) == (HarmModelStatus.SUPERSEDED, HarmModelStatus.ACTIVE)
+    body = client_for(personas.alice).get(harm_url(jordan)).content.decode()
+    # One year to 15 June 2026: ABH (15 May) 150 + burglary (15 Feb) 400 + damage (15 Oct
+    # 2025) 50 = 600; the drugs find (1 June) is proactive. Was 120 + 365 = 485.
+    assert re.search(r'data-testid="score-total">600<', body)
+    assert "version 2" in body and "CHI, new table" in body
+    # Newest first: the drugs find (not counted, so no weight), ABH, burglary, damage; each
+    # counted one with the new version's weight.
+    assert re.findall(r'data-testid="weight">([0-9.]+|-)<', body) == ["-", "150", "400", "50"]
+    assert re.findall(r'data-testid="contribution">([0-9.]+)<', body) == ["0", "150", "400", "50"]
+    rows = re.findall(
+        r'data-counted="(yes|no)">.*?\((VAP-ABH|BUR-DWL|CD-DAM|DRG-POS)\)', body, re.S
+    )
+    assert rows == [("no", "DRG-POS"), ("yes", "VAP-ABH"), ("yes", "BUR-DWL"), ("yes", "CD-DAM")]
+    # The ranking reads the new stored total.
+    ranking = client_for(personas.alice).get(
+        reverse("risk:ranking", kwargs={"scope": "partnership", "key": "testshire"})
+    )
+    assert re.search(r'data-testid="score">600<', ranking.content.decode())
+
+
 def test_a_viewer_without_the_offending_section_gets_the_withheld_page_or_not_found(
     personas, client_for, jordan
 ):

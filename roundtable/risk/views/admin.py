@@ -40,7 +40,7 @@ from roundtable.risk.services.harm import (
     weights_from_csv,
 )
 from roundtable.risk.services.seeds import CHI_SOURCE
-from roundtable.risk.views.common import form_page, put_errors
+from roundtable.risk.views.common import describe_error, form_page, put_errors
 
 
 def _partnership(request: HttpRequest) -> Partnership:
@@ -235,6 +235,7 @@ def model_publish(request: HttpRequest, kind: str) -> HttpResponse:
                     put_errors(form, error)
                 else:
                     form.add_error("weights", error.messages)
+                    describe_error(form, "weights")
             else:
                 messages.success(
                     request,

@@ -88,8 +88,23 @@ def put_errors(form: Form, error: ValidationError) -> None:
                 target = "occurred_on"
             for message in messages:
                 form.add_error(target, message)
+            if target is not None:
+                describe_error(form, target)
     else:
         form.add_error(None, error.messages)
+
+
+def describe_error(form: Form, name: str) -> None:
+    """A field put in error after cleaning is named by its hint and its error, and styled in
+    error, as ``GovukFormMixin`` does for errors found while cleaning (otherwise Django points
+    the field's ``aria-describedby`` at an ``id_<name>_error`` no template writes)."""
+    field = form.fields[name]
+    attrs = field.widget.attrs
+    hint = [f"id_{name}_helptext"] if field.help_text else []
+    attrs["aria-describedby"] = " ".join([*hint, f"id_{name}-error"])
+    css = attrs.get("class", "")
+    if css.startswith("govuk-") and "--error" not in css:
+        attrs["class"] = f"{css} {css.split()[0]}--error"
 
 
 def form_page(

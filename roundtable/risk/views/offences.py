@@ -32,6 +32,7 @@ from roundtable.risk.selectors import offences as selectors
 from roundtable.risk.services import offences as services
 from roundtable.risk.views.common import (
     audit_person_page,
+    describe_error,
     form_page,
     person_heading,
     put_errors,
@@ -113,8 +114,10 @@ def _details(form: Form, lookup: tuple[Any, ...]) -> services.OffenceDetails | N
     chosen: Premises | None = {str(p.code): p for p in premises}.get(data.get("premises") or "")
     if category is None:
         form.add_error("category", _("Choose an offence category from the list"))
+        describe_error(form, "category")
     if organisation is None:
         form.add_error("source_organisation", _("Choose the source agency"))
+        describe_error(form, "source_organisation")
     if category is None or organisation is None:
         return None
     return services.OffenceDetails(

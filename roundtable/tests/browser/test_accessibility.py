@@ -7,7 +7,7 @@ to it, so the check covers the state a person really sees.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from roundtable.directory.tests.factories import TEST_PASSWORD, enrol_totp
 from roundtable.testing.browser import assert_accessible, sign_in, sign_in_with_password
+from roundtable.tests.browser.steps import check, signed_in
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -148,3 +149,91 @@ def test_gallery_membership_and_gallery_set_up_pages_are_accessible(
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert_accessible(page)
+
+
+# --- risk: offences, scores, patterns, rankings, overrides, the harm models' admin -----------
+
+
+def _risk_world(personas: Personas) -> Any:
+    """The ranking tests' world (``risk.tests.ranking_world``): offences, a CHI version, shares."""
+    from roundtable.risk.tests.ranking_world import build
+
+    return build(personas)
+
+
+def test_risk_pages_are_accessible_to_a_team_manager(
+    page: Page, personas: Personas, totp_window: None
+) -> None:
+    """A person's offences, the offence form with its errors, the score's working, the person's
+    pattern, the rankings, a ranking, its cohort pattern and the override form with its errors:
+    each SVG chart named by its title and description, with its table beside it."""
+    signed_in(page, personas.spoc)
+    world = _risk_world(personas)
+    code = world.people["shared"].code
+    ranking = "/risk/rankings/partnership/testshire/"
+    for url in (
+        f"/risk/person/{code}/offences/",
+        f"/risk/person/{code}/harm/",
+        f"/risk/person/{code}/pattern/",
+        "/risk/rankings/",
+        ranking,
+        ranking + "pattern/",
+    ):
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        check(page)
+    expect(page.get_by_role("img", name=re.compile("^Offence mix"))).to_be_visible()
+
+    page.goto(f"/risk/person/{code}/offences/new/")
+    page.locator("select[name=category]").select_option(index=0)
+    page.get_by_role("button", name="Save offence").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check(page)
+
+    page.goto(f"{ranking}override/{code}/")
+    page.get_by_role("button", name="Save override").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check(page)
+
+
+def test_risk_admin_pages_are_accessible_to_a_partnership_admin(
+    page: Page, personas: Personas, totp_window: None
+) -> None:
+    """The harm models' admin: the index, a category (new with errors, and changed), a new CHI
+    table with its errors, new RFG weights, and a version's page."""
+    from roundtable.directory.models import Capability, Role
+    from roundtable.directory.tests.factories import MembershipFactory, UserFactory, grant
+    from roundtable.risk.models import HarmModel, OffenceCategory
+
+    bob_team = personas.bob.memberships.get().team
+    admin = UserFactory(
+        email="pat@police.testshire.invalid",
+        full_name="Pat Partner",
+        organisation=bob_team.organisation,
+    )
+    MembershipFactory(user=admin, team=bob_team, role=Role.PRACTITIONER)
+    grant(admin, Capability.PARTNERSHIP_ADMIN)
+    signed_in(page, admin)
+    _risk_world(personas)
+    model = HarmModel.objects.get(partnership__short_name="testshire")
+    category = OffenceCategory.objects.get(partnership__short_name="testshire", code="VAP-ABH")
+    for url in (
+        "/risk/admin/",
+        f"/risk/admin/categories/{category.pk}/",
+        "/risk/admin/models/new/rfg/",
+        f"/risk/models/{model.code}/",
+    ):
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        check(page)
+
+    page.goto("/risk/admin/categories/new/")
+    page.get_by_role("button", name=re.compile("^(Save|Add)")).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check(page)
+
+    page.goto("/risk/admin/models/new/chi/")
+    page.locator("textarea[name=weights]").fill("VAP-ABH,120\nNOPE-9,3\n")
+    page.get_by_role("button", name=re.compile("^(Publish|Save)")).click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check(page)
