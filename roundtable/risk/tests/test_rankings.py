@@ -276,3 +276,9 @@ def test_a_gallery_plugs_in_as_a_queryset_of_profile_ids(personas, client_for, w
     ]
     missing = reverse("risk:ranking", kwargs={"scope": "gallery", "key": "other"})
     assert client_for(personas.alice).get(missing).status_code == 404
+
+
+def test_a_partnership_ranking_opens_only_for_that_partnerships_teams(personas, client_for, world):
+    url = reverse("risk:ranking", kwargs={"scope": "partnership", "key": "testshire"})
+    assert client_for(personas.alice).get(url).status_code == 200
+    assert client_for(personas.dave).get(url).status_code == 404

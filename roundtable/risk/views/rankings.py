@@ -51,7 +51,12 @@ ScopeResolver = Callable[[HttpRequest, str], RankingScope]
 
 
 def _partnership(request: HttpRequest, key: str) -> RankingScope:
-    return partnership_scope(get_object_or_404(Partnership, short_name=key))
+    # Only the partnership's own teams: another partnership's ranking would list none of its
+    # people for them anyway, but would still tell them which harm model it uses.
+    partnership = get_object_or_404(Partnership, short_name=key)
+    if policy.viewer_for(request).partnership_id != partnership.pk:
+        raise Http404
+    return partnership_scope(partnership)
 
 
 def _case_type(request: HttpRequest, key: str) -> RankingScope:
