@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from roundtable.risk.views import admin, offences, person, rankings
+from roundtable.risk.views import admin, imports, offences, person, rankings
 
 app_name = "risk"
 
@@ -13,6 +13,7 @@ OFFENCE = PERSON + "offences/<uuid:offence>/"
 RANKING = "rankings/<slug:scope>/<str:key>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("offences/import/", imports.offence_import, name="offence_import"),
     path(PERSON + "offences/", offences.offence_list, name="offence_list"),
     path(PERSON + "offences/new/", offences.offence_add, name="offence_add"),
     path(OFFENCE + "edit/", offences.offence_edit, name="offence_edit"),

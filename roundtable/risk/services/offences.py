@@ -260,7 +260,10 @@ RELATED = (
 
 @transaction.atomic
 def offences_record_many(
-    *, entries: Sequence[OffenceEntry], batch_size: int = 500
+    *,
+    entries: Sequence[OffenceEntry],
+    batch_size: int = 500,
+    numbers: Sequence[int] | None = None,
 ) -> list[Offence]:
     """Record many offences as ``offence_create`` records each one, in bulk: all or nothing.
 
@@ -269,13 +272,17 @@ def offences_record_many(
     audit event, stamped with its own actor and team. A source reference used twice in the
     import, or already used, is refused. Any problem: ValidationError listing every row in
     error by number, and nothing is written. Then each person is touched and rescored once.
+    ``numbers`` names the rows in messages (a file's row numbers); by default 1, 2, 3...
     """
+    if numbers is not None and len(numbers) != len(entries):
+        raise ValueError("numbers must give one number per entry")
     viewers = _viewers_primed(entries)
     problems: list[str] = []
     built: list[tuple[OffenceEntry, Offence]] = []
     references: dict[tuple[int, str], int] = {}
     now = timezone.now()
-    for number, entry in enumerate(entries, 1):
+    for index, entry in enumerate(entries):
+        number = numbers[index] if numbers is not None else index + 1
         key = (entry.actor.pk, entry.team.pk)
         try:
             if key not in viewers:
