@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -18,3 +20,14 @@ class GalleriesConfig(AppConfig):
         from roundtable.risk.views.rankings import register_scope
 
         register_scope("gallery", gallery_scope)
+
+        from roundtable.galleries.tasks import erase_expired_spells
+        from roundtable.tasking import schedule
+
+        # Retention is counted in whole days, so once a day is enough; a missed run is made good
+        # by the next one (it erases everything already past its date).
+        schedule.register(
+            name="galleries.erase_expired_spells",
+            every=timedelta(days=1),
+            task=erase_expired_spells,
+        )

@@ -99,3 +99,45 @@ def test_removal_keeps_the_spell_until_its_retention_and_refuses_a_stale_version
         )
     add(personas.alice, chosen, someone)  # a new spell may start after the last one ended
     assert GalleryMembership.objects.filter(profile=someone).count() == 2
+
+
+def test_a_spell_is_erased_after_its_retention_with_its_answers_and_an_audit_event(personas):
+    from roundtable.galleries.services.retention import spells_erase_expired
+
+    chosen = gallery(personas.alice, retention_months=6)
+    someone = person(personas.alice, "Tamsin", "Quarrell")
+    spell = add(personas.alice, chosen, someone, answers={"custody": "in_custody"})
+    membership_remove(
+        actor=personas.alice,
+        team=team_of(personas.alice),
+        spell=spell,
+        removed_on=date(2026, 3, 1),
+        reason="Left the area.",
+        expected_version=spell.version,
+    )
+    assert spells_erase_expired(today=date(2026, 9, 1)) == 0  # retained until 1 September
+    assert spells_erase_expired(today=date(2026, 9, 2)) == 1
+    assert not GalleryMembership.objects.filter(profile=someone).exists()
+    assert member_answers(chosen, someone.pk) == {}
+    event = AuditEvent.objects.filter(target_id=str(someone.code), action="erase").get()
+    assert event.detail["membership"] == str(spell.code) and event.detail["answers_erased"]
+    someone.refresh_from_db()  # the person's own record stays
+
+
+def test_erasing_an_old_spell_keeps_the_answers_of_a_current_one(personas):
+    from roundtable.galleries.services.retention import spells_erase_expired
+
+    chosen = gallery(personas.alice, retention_months=1)
+    someone = person(personas.alice, "Tamsin", "Quarrell")
+    old = add(personas.alice, chosen, someone, added_on=date(2025, 1, 5))
+    membership_remove(
+        actor=personas.alice,
+        team=team_of(personas.alice),
+        spell=old,
+        removed_on=date(2025, 2, 1),
+        reason="Moved away.",
+        expected_version=old.version,
+    )
+    add(personas.alice, chosen, someone, answers={"custody": "community"})
+    assert spells_erase_expired(today=date(2026, 1, 1)) == 1
+    assert member_answers(chosen, someone.pk) == {"custody": "community"}
