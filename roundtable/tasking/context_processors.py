@@ -1,8 +1,9 @@
 """The header's notification badge: the signed-in user's unread count, counted only if shown.
 
-One indexed count query (the partial index on unread notifications), run when the template
-first reads it and never again in that request. It counts delivered, unread notifications; the
-notification centre re-checks each against the policy before showing it.
+The count is one of the shell's figures (``directory.context_processors.shell_figures``): one
+query for all of them, run when the template first reads one and never again in that request.
+It counts delivered, unread notifications; the notification centre re-checks each against the
+policy before showing it.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from roundtable.directory.context_processors import shell_figures
+
 
 class UnreadBadge:
     """``badge.count``: the user's unread notifications, counted on first use."""
 
-    def __init__(self, user: Any) -> None:
-        self.user = user
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
 
     @cached_property
     def count(self) -> int:
-        from roundtable.tasking.selectors.notifications import unread_count  # at call time
-
-        return unread_count(self.user)
+        return shell_figures(self.request).unread_notifications
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
@@ -31,4 +32,4 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"notification_badge": None}
-    return {"notification_badge": UnreadBadge(user)}
+    return {"notification_badge": UnreadBadge(request)}

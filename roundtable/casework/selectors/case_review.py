@@ -176,23 +176,34 @@ def may_read_case_reviews(user: Any, viewer: policy.Viewer, partnership_id: int 
     partnership admins may read its activations.
 
     At most one query (none for a partnership admin, whose capabilities the request caches), so
-    the navigation can ask it on every page.
+    the navigation can ask it on every page (it asks ``case_review_lead_settings`` inside its own
+    single query instead: ``directory.context_processors.ShellFigures``).
     """
     if partnership_id is None or viewer.partnership_id != partnership_id:
         return False
-    organisation = getattr(user, "organisation", None)
-    if (
-        permissions.is_partnership_admin(user)
-        and organisation is not None
-        and organisation.partnership_id == partnership_id
-    ):
+    if is_partnership_admin_of(user, partnership_id):
         return True
+    return case_review_lead_settings(viewer, partnership_id).exists()
+
+
+def is_partnership_admin_of(user: Any, partnership_id: int) -> bool:
+    """A partnership admin of this partnership (the organisation is loaded only for admins)."""
+    if not permissions.is_partnership_admin(user):
+        return False
+    organisation = getattr(user, "organisation", None)
+    return organisation is not None and organisation.partnership_id == partnership_id
+
+
+def case_review_lead_settings(
+    viewer: policy.Viewer, partnership_id: int
+) -> QuerySet[CaseReviewSettings]:
+    """The partnership's case-review settings naming the viewer (or their team) as the lead."""
     lead = Q(pk__in=[])
     if viewer.user_id is not None:
         lead |= Q(lead_user_id=viewer.user_id)
     if viewer.team_id is not None:
         lead |= Q(lead_team_id=viewer.team_id)
-    return CaseReviewSettings.objects.filter(lead, partnership_id=partnership_id).exists()
+    return CaseReviewSettings.objects.filter(lead, partnership_id=partnership_id)
 
 
 def activations_for_partnership(partnership_id: int) -> QuerySet[CaseReviewActivation]:

@@ -197,6 +197,9 @@ def test_case_reviews_are_read_by_the_lead_and_partnership_admins(
     client = client_for(getattr(personas, who))
     listing = client.get(reverse("casework:case_review_list"))
     assert listing.status_code == list_status
+    # The navigation (the shell's one query) offers case reviews to exactly those let in.
+    link = f'href="{reverse("casework:case_review_list")}"'
+    assert (link in client.get(reverse("home")).content.decode()) == (list_status == 200)
     detail = client.get(complaints.get_absolute_url())
     assert detail.status_code == detail_status
     if detail_status == 200:

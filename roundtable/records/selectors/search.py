@@ -167,13 +167,15 @@ def _name_entries(query: SearchQuery) -> list[Entry]:
         by_sound = index.filter(_year_filter(query), births, family_phonetic=sound)
         entries += list(by_sound[:CANDIDATE_LIMIT])
     if query.has_birth_filter and len(key) >= 2:
-        # Spelling slips the sound key misses ("Stephesnon"): same first letters and birth dates,
-        # kept only when at most two edits away.
-        near = index.filter(
-            _year_filter(query),  # lets the (birth_year, family_key) index bound the range
-            family_key__gte=key[:2],
-            family_key__lte=key[:2] + _KEY_CEILING,
-        )
+        # Spelling slips the sound key misses ("Stephesnon"): same birth year, a surname that
+        # starts like the typed one (or like it with one slip undone in its first letters), kept
+        # only when at most two edits away. Each start is its own bounded range of the
+        # (birth_year, family_key) index, so the rows read do not grow with the population.
+        year = _year_filter(query)
+        starts = Q(pk__in=[])
+        for start in near_miss_starts(key):
+            starts |= year & Q(family_key__gte=start, family_key__lte=start + _KEY_CEILING)
+        near = index.filter(starts)
         exact = query.exact_birth_date is not None
         if exact:
             # A single day is the narrowest index of all; a range of dates (a year, say) is
@@ -187,6 +189,31 @@ def _name_entries(query: SearchQuery) -> list[Entry]:
             and jellyfish.damerau_levenshtein_distance(entry[1], key) <= 2
         ]
     return entries
+
+
+#: How many first letters of a surname the near-miss step holds fixed (docs/performance.md).
+NEAR_MISS_START = 3
+
+
+def near_miss_starts(key: str) -> list[str]:
+    """The first letters a recorded surname may have when ``key`` was typed with one slip.
+
+    The typed start itself, and the start with one slip in it undone: two neighbouring letters
+    swapped back, or one letter too many taken out ("sttephenson", "tohrnbury"). A letter
+    dropped from the start cannot be put back without guessing it; the sound key finds most of
+    those ("thrnbury" sounds like "thornbury"), not all ("sephenson").
+    """
+    size = NEAR_MISS_START
+    head = key[: size + 1]
+    variants = {head}
+    for position in range(len(head) - 1):  # swap two neighbours back
+        chars = list(head)
+        chars[position], chars[position + 1] = chars[position + 1], chars[position]
+        variants.add("".join(chars))
+    for position in range(min(size, len(head))):  # take one letter out
+        variants.add(head[:position] + head[position + 1 :])
+    shortest = min(size, len(key))  # never a shorter, wider range than the typed start
+    return sorted({variant[:size] for variant in variants if len(variant) >= shortest})
 
 
 def _born_within(born: date | None, query: SearchQuery) -> bool:

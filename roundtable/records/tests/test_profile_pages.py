@@ -291,11 +291,10 @@ def test_the_profile_page_costs_the_same_queries_however_much_is_recorded(
     fill(large, personas, many=25, nhs=nhs_number(2))
     client.get(url(small))  # warm the session and acting-team lookups once
     assert count_queries(client, url(large)) == count_queries(client, url(small))
-    # 16 for the page itself, plus the header's unread notifications and overdue tasks counts
-    # and the watch button (tasking), and whether the user leads ASB case reviews (casework's
-    # navigation item), and the Galleries card (the person's spells, the galleries the team may
-    # open).
-    with django_assert_max_num_queries(22):
+    # The page itself, the watch button (tasking), the shell's one query for the header's
+    # counts, the navigation's capabilities and case-review check, and the Galleries card (the
+    # person's spells, the galleries the team may open).
+    with django_assert_max_num_queries(18):
         client.get(url(large))
 
 

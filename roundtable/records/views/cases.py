@@ -72,7 +72,11 @@ def _user(request: HttpRequest) -> Any:
 def my_cases(request: HttpRequest) -> HttpResponse:
     """The cases the acting team and its organisation can see, most recently changed first."""
     viewer = policy.viewer_for(request)
-    types = list(selectors.case_types_for_partnership(partnership_id=viewer.partnership_id))
+    types = list(
+        selectors.case_types_for_partnership(partnership_id=viewer.partnership_id).only(
+            "code", "name"
+        )
+    )
     form = MyCasesFilterForm(request.GET or None, case_types=types)
     status, case_type = None, None
     if form.is_bound and form.is_valid():

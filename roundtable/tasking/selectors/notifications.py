@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from roundtable.directory.models import Membership, User
@@ -219,11 +220,16 @@ def notification_page(
     return NotificationPage(items=notifications_visible(viewers, fetched), next_before=next_before)
 
 
+def unread_notifications(user_id: int) -> QuerySet[Notification]:
+    """The user's delivered, unread notifications (the partial index on unread ones serves it)."""
+    return Notification.objects.filter(
+        recipient_id=user_id, state=DeliveryState.SENT, read_at__isnull=True
+    )
+
+
 def unread_count(user: User) -> int:
     """How many delivered notifications the user has not read (one indexed count)."""
-    return Notification.objects.filter(
-        recipient=user, state=DeliveryState.SENT, read_at__isnull=True
-    ).count()
+    return unread_notifications(int(user.pk)).count()
 
 
 def notification_for_user(user: User, code: Any) -> Notification | None:

@@ -228,12 +228,15 @@ def team_overdue(*, team_id: int, today: date | None = None) -> QuerySet[Task]:
     )
 
 
+def overdue_for_user(*, user_id: int, today: date | None = None) -> QuerySet[Task]:
+    """The live tasks assigned to this person that are past their due date."""
+    today = today or timezone.localdate()
+    return Task.objects.filter(assignee_user_id=user_id, status__in=LIVE_STATUSES, due_on__lt=today)
+
+
 def overdue_count_for_user(*, user_id: int, today: date | None = None) -> int:
     """How many live tasks assigned to this person are past their due date (one indexed count)."""
-    today = today or timezone.localdate()
-    return Task.objects.filter(
-        assignee_user_id=user_id, status__in=LIVE_STATUSES, due_on__lt=today
-    ).count()
+    return overdue_for_user(user_id=user_id, today=today).count()
 
 
 def task_comments(task: Task) -> QuerySet[TaskComment]:
