@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.urls import path
 
+from roundtable.galleries.urls_custody import urlpatterns as custody_patterns
 from roundtable.galleries.views import admin, galleries, memberships
 
 app_name = "galleries"
 
 urlpatterns = [
+    *custody_patterns,
     path("", galleries.gallery_list, name="gallery_list"),
     path("manage/", admin.definition_list, name="definition_list"),
     path("manage/new/", admin.definition_create, name="definition_create"),

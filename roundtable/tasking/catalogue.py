@@ -92,6 +92,9 @@ ACTION_TYPE = DetailKey(
     },
 )
 
+# A gallery by its address name (``foreign-nationals``), shown as words (Foreign nationals).
+GALLERY = DetailKey(_("Gallery"))
+
 EVENTS: dict[str, EventSpec] = {
     spec.code: spec
     for spec in (
@@ -135,6 +138,11 @@ EVENTS: dict[str, EventSpec] = {
             {"kind": DetailKey(_("Warning"))},
         ),
         EventSpec("access.requested", _("Access requested"), "summary"),
+        # Raised in the gallery's own section of the person's record (membership is there).
+        EventSpec("gallery.member_added", _("Added to a gallery"), "risk", {"gallery": GALLERY}),
+        EventSpec(
+            "gallery.member_removed", _("Removed from a gallery"), "risk", {"gallery": GALLERY}
+        ),
     )
 }
 

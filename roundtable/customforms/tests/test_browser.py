@@ -4,7 +4,7 @@ WCAG 2.2 A/AA problem on the case form, its error page, or a form's administrati
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,41 +13,12 @@ from roundtable.customforms.services import form_draft_update, form_version_publ
 from roundtable.customforms.tests.helpers import make_admin
 from roundtable.directory.tests.factories import TEST_PASSWORD, enrol_totp
 from roundtable.records.tests.case_helpers import casework
-from roundtable.testing.browser import axe_violations, describe_violations, sign_in
+from roundtable.testing.browser import assert_accessible, sign_in
 
 if TYPE_CHECKING:
     from conftest import Personas
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-REVEALING_INPUT = re.compile(r"^#id_field_[a-z0-9_]+(-\d+)?$")
-
-
-def _govuk_reveal_known_issue(node: dict[str, Any]) -> bool:
-    """GOV.UK Frontend's own script puts aria-expanded on a radio or checkbox that reveals a
-    question. axe calls that invalid ARIA; GOV.UK keeps it on purpose, because screen readers
-    announce it (alphagov/govuk-frontend#979, a documented known issue). Only that is excused."""
-    summary = str(node.get("failureSummary", ""))
-    targets = [str(target) for target in node.get("target", [])]
-    return (
-        "aria-expanded" in summary
-        and summary.count("ARIA attribute is not allowed") == 1
-        and all(REVEALING_INPUT.match(target) for target in targets)
-    )
-
-
-def assert_accessible(page: Page) -> None:
-    """axe finds no WCAG 2.2 A/AA violation beyond GOV.UK's documented conditional-reveal one."""
-    left = []
-    for violation in axe_violations(page):
-        nodes = violation["nodes"]
-        if violation["id"] == "aria-allowed-attr":
-            nodes = [node for node in nodes if not _govuk_reveal_known_issue(node)]
-        if nodes:
-            left.append({**violation, "nodes": nodes})
-    if left:
-        pytest.fail(f"axe found on {page.url}:\n" + describe_violations(left), pytrace=False)
-
-
 QUESTIONS = {
     "fields": [
         {"key": "incident_count", "label": "Number of incidents", "type": "number"},

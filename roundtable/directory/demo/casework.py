@@ -2,11 +2,11 @@
 tasks, watches, alerts and a panel meeting, loaded through the real services.
 
 Runs after the demo records (``directory.demo.records``). It seeds each partnership's letter
-templates and alert rules, names the case-review lead, then replays the showcase stories
-(``cast``, ``families``, ``stories``, ``work``) and diary histories on a share of the generated
-records (``histories``) step by step at the times they happened (``story``), with the hourly
-background sweeps (enforcement expiries and reviews, task reminders and escalations) replayed
-once a day.
+templates, galleries and alert rules, names the case-review lead, then replays the showcase
+stories (``cast``, ``families``, ``stories``, ``work``), the galleries' members (``galleries``)
+and diary histories on a share of the generated records (``histories``) step by step at the
+times they happened (``story``), with the hourly background sweeps (enforcement expiries and
+reviews, task reminders and escalations) replayed once a day.
 Finally it runs those sweeps as of now and fans out and delivers every alert synchronously, so
 the personas open the demo on unread notifications. The same seed gives the same casework
 (relative to the day of loading); a second run adds nothing. It must never run in production.
@@ -47,11 +47,14 @@ from roundtable.directory.demo import data
 from roundtable.directory.demo.builder import refuse_in_production
 from roundtable.directory.demo.cast import CastStories, People, Showcase
 from roundtable.directory.demo.families import FamilyStories
+from roundtable.directory.demo.galleries import GalleryStories
 from roundtable.directory.demo.histories import Histories
 from roundtable.directory.demo.stories import CaseworkStories
 from roundtable.directory.demo.story import Story
 from roundtable.directory.demo.work import WorkStories
 from roundtable.directory.models import Partnership, User
+from roundtable.galleries.models import Gallery, GalleryMembership
+from roundtable.galleries.seeds import galleries_seed
 from roundtable.records.models import Profile
 from roundtable.tasking.models import AlertEvent, AlertRule, Notification, Task, Watch
 from roundtable.tasking.services.alerts import alert_fan_out, alert_rules_seed
@@ -72,6 +75,8 @@ DAILY_SWEEP_DAYS = 25
 COUNTED: tuple[tuple[str, type[models.Model]], ...] = (
     ("letter_templates", LetterTemplate),
     ("alert_rules", AlertRule),
+    ("galleries", Gallery),
+    ("gallery_memberships", GalleryMembership),
     ("diary_entries", DiaryEntry),
     ("diary_corrections", DiaryRevision),
     ("enforcement_actions", EnforcementAction),
@@ -100,9 +105,11 @@ def _counts() -> dict[str, int]:
 
 
 def _seeds() -> None:
-    """Each partnership's standard letter templates and alert rules (only those it lacks)."""
+    """Each partnership's standard letter templates, galleries and alert rules (only those it
+    lacks; the galleries first, as the foreign nationals' alert rules name their gallery)."""
     for partnership in Partnership.objects.order_by("pk"):
         letter_templates_seed(partnership)
+        galleries_seed(partnership)
         alert_rules_seed(partnership=partnership)
 
 
@@ -136,6 +143,7 @@ def casework_story(*, seed: int, now: datetime) -> tuple[Story, Histories]:
     FamilyStories(story, people, show, random.Random(f"casework-families-{seed}")).plan()  # noqa: S311 -- invented data
     CaseworkStories(story, people, show).plan()
     WorkStories(story, people, show).plan()
+    GalleryStories(story, people, show, random.Random(f"casework-galleries-{seed}")).plan()  # noqa: S311 -- invented data
     histories = Histories(
         story,
         random.Random(f"casework-histories-{seed}"),  # noqa: S311 -- invented data

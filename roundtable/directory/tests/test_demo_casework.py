@@ -436,3 +436,38 @@ def test_every_offence_is_on_a_demo_person_and_every_name_is_invented(demo):
     emails = Offence.objects.values_list("recorded_by__email", flat=True).distinct()
     assert all(RESERVED.search(email) for email in emails)
     assert not Offence.objects.exclude(postcode__regex=r"^Z[FW]\d").exists()
+
+
+def test_the_galleries_are_filled_with_custody_updates_letters_families_and_a_cohort(demo):
+    from roundtable.galleries.models import GalleryMembership, MembershipState
+    from roundtable.galleries.services.memberships import member_answers
+
+    fenshire = {
+        spell.gallery.slug: spell
+        for spell in GalleryMembership.objects.select_related("gallery").filter(
+            gallery__partnership__short_name="fenshire"
+        )
+    }
+    assert {"foreign-nationals", "families", "iom-cohort"} <= set(fenshire)
+    foreign = GalleryMembership.objects.filter(gallery__slug="foreign-nationals")
+    assert foreign.count() >= 2  # the showcase and the IOM team's own (few at 60 people)
+    showcase = foreign.order_by("added_on").first()
+    assert showcase is not None
+    answers = member_answers(showcase.gallery, showcase.profile_id)
+    assert answers["home_office_reference"] == "FNO/FEN/0417"
+    assert answers["home_office_letter_on"] and answers["home_office_response"]
+    assert answers["custody_status"] in {"sentenced", "transferred", "released"}
+    prison = persona("prison")
+    assert DiaryEntry.objects.filter(
+        profile_id=showcase.profile_id, entry_type="custody_update", recorded_by=prison
+    ).exists()
+    # The Home Office persona heard of the additions and of the custody updates.
+    told = Notification.objects.filter(recipient=persona("immigration")).values_list(
+        "event__event", flat=True
+    )
+    assert {"gallery.member_added", "diary.created"} <= set(told)
+    cohort = GalleryMembership.objects.filter(gallery__slug="iom-cohort")
+    # At 60 people the IOM team owns few; the default 3,000 fill Fixed, Flex and Free.
+    statuses = set(cohort.values_list("status", flat=True))
+    assert "Fixed" in statuses and statuses <= {"Fixed", "Flex", "Free"}
+    assert cohort.filter(state=MembershipState.REMOVED).exists() or cohort.count() < 12

@@ -21,6 +21,7 @@ from roundtable.casework.models import DiaryEntry
 from roundtable.directory.demo import cast, data
 from roundtable.directory.demo.builder import demo_partnership_load
 from roundtable.directory.demo.casework import demo_casework_load
+from roundtable.directory.demo.families import HOUSEHOLDS
 from roundtable.directory.demo.records import demo_records_load
 from roundtable.directory.models import Membership, User
 from roundtable.records.models import Case, CaseType, CaseTypeShareDefault, Group, Premises, Profile
@@ -185,13 +186,15 @@ def test_the_command_loads_records_and_casework_with_the_profiles_asked_for(sett
     }
     out = StringIO()
     call_command("demo_partnership", seed=1, profiles=120, stdout=out)
-    # The casework's showcase adds its own few people through the services.
-    assert Profile.objects.count() == 120 + len(cast.PEOPLE)
+    # The casework's showcase and the households of the family view add their own few people
+    # through the services.
+    relatives = sum(len(members) for _, _, members in HOUSEHOLDS)
+    assert Profile.objects.count() == 120 + len(cast.PEOPLE) + relatives
     assert "Demo records added" in out.getvalue()
     assert "Demo casework added" in out.getvalue()
     again = StringIO()
     call_command("demo_partnership", seed=1, profiles=120, stdout=again)
-    assert Profile.objects.count() == 120 + len(cast.PEOPLE)
+    assert Profile.objects.count() == 120 + len(cast.PEOPLE) + relatives
     assert "Demo records were already loaded" in again.getvalue()
     assert "Demo casework was already loaded" in again.getvalue()
 

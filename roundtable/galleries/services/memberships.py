@@ -34,6 +34,7 @@ from roundtable.galleries.models import (
 from roundtable.records.models import Profile
 from roundtable.sharing import policy
 from roundtable.sharing.sections import RecordKind
+from roundtable.tasking.services.alerts import alert_event
 
 STALE_MESSAGE = "Someone else changed this membership while you were working on it."
 NOT_MANAGER = "Only the gallery's managing teams can add, change or remove its members."
@@ -99,6 +100,20 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _alert(event: str, actor: User, team: Team, spell: GalleryMembership) -> None:
+    """Tell those who may see the gallery's section of the person (alert rules, watchers)."""
+    gallery = spell.gallery
+    alert_event(
+        event=event,
+        record=spell.profile,
+        actor=actor,
+        team=team,
+        section=gallery.section,
+        detail={"gallery": gallery.slug[:40].strip("-_") or "gallery"},
+        gallery=gallery,
+    )
 
 
 def _iso(day: date | None) -> str | None:
@@ -181,6 +196,7 @@ def membership_add(
         changes=changes,
         detail={"gallery": str(gallery.code), "membership": str(spell.code)},
     )
+    _alert("gallery.member_added", actor, team, spell)
     return spell
 
 
@@ -262,6 +278,7 @@ def membership_remove(
         changes=diff(before, _snapshot(current)),
         detail={"gallery": str(current.gallery.code), "membership": str(current.code)},
     )
+    _alert("gallery.member_removed", actor, team, current)
     return current
 
 

@@ -26,6 +26,7 @@ from roundtable.customforms.forms import AnswersForm
 from roundtable.customforms.rendering import render_values
 from roundtable.customforms.selectors import form_values_for
 from roundtable.galleries import access
+from roundtable.galleries.custody import custody_fields_of, may_record_custody
 from roundtable.galleries.forms import (
     AddMemberForm,
     MembershipEditForm,
@@ -33,6 +34,7 @@ from roundtable.galleries.forms import (
     PersonSearchForm,
     VersionOnlyForm,
 )
+from roundtable.galleries.guidance import guidance_for
 from roundtable.galleries.models import Gallery, GalleryMembership
 from roundtable.galleries.selectors import members as member_selectors
 from roundtable.galleries.services import disclosures
@@ -233,7 +235,19 @@ def membership_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         }
     disclosures.membership_view_audit(spell=spell, sections=shown, justification=purpose)
     is_manager = access.is_manager(viewer, gallery)
+    # Country guidance only from answers the viewer may read (their field's section).
+    readable = {}
+    if row is not None:
+        readable = {
+            field["key"]: row.values[field["key"]]
+            for field in row.form_version.schema.get("fields", [])
+            if field["section"] in sections and field["key"] in row.values
+        }
+    custody_version = version if spell.is_current else None
     context: dict[str, Any] = {
+        "guidance": guidance_for(gallery.slug, readable),
+        "may_record_custody": bool(custody_fields_of(custody_version))
+        and may_record_custody(viewer, gallery, spell.profile),
         "spell": spell,
         "gallery": gallery,
         "name": _person_name(viewer, spell),

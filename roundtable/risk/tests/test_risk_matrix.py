@@ -204,8 +204,14 @@ def amend_status(state: str, persona: str, recorders: tuple[str, ...]) -> int:
     return 200 if persona in (*recorders, *OWNING[state]) else 403
 
 
+#: Personas whose team belongs to another partnership than the ranked one.
+OUTSIDE_PARTNERSHIP = frozenset({"other_partnership"})
+
+
 def override_status(state: str, persona: str) -> int:
     """Override a person's place in the partnership ranking."""
+    if persona in OUTSIDE_PARTNERSHIP:
+        return 404  # another partnership's ranking does not open for them at all
     if persona not in MANAGERS:
         return 403
     if sees(state, persona) is None:
@@ -622,6 +628,12 @@ def _partnership_order(persona: str) -> list[str]:
 def test_the_partnership_ranking_counts_only_people_the_viewer_sees(db, risk_matrix, persona):
     key = risk_matrix.extra["partnership"].short_name
     url = _ranking_url("ranking", "partnership", key)
+    if persona in OUTSIDE_PARTNERSHIP:
+        # Another partnership's ranking does not open: it would name the harm model it uses.
+        response = risk_matrix.clients[persona].get(url)
+        assert response.status_code == 404
+        assert PIN_REASON not in response.content.decode()
+        return
     people = _partnership_order(persona)
     _check_ranking(risk_matrix, persona, url, people)
     body = risk_matrix.clients[persona].get(url).content.decode()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roundtable.directory.forms import GovukFormMixin
 from roundtable.directory.models import Team
+from roundtable.galleries.models import Gallery
 from roundtable.records.models import CaseType
 from roundtable.tasking import catalogue
 from roundtable.tasking.models import AlertRule, EmailMode, RuleScope, RuleTarget
@@ -56,6 +57,13 @@ class AlertRuleForm(GovukFormMixin, forms.Form):
         empty_label=_("Choose a case type"),
         help_text=_("Only for rules about cases of one type (and the people in them)"),
     )
+    gallery = forms.ModelChoiceField(
+        label=_("Gallery"),
+        queryset=Gallery.objects.none(),
+        required=False,
+        empty_label=_("Choose a gallery"),
+        help_text=_("Only for rules about the members of one gallery"),
+    )
     condition_key = forms.ChoiceField(label=_("Only when"), choices=_condition_keys, required=False)
     condition_value = forms.CharField(
         label=_("is"),
@@ -75,9 +83,13 @@ class AlertRuleForm(GovukFormMixin, forms.Form):
         help_text=_("Only when telling a team"),
     )
 
-    def __init__(self, *args: Any, case_types: Any, teams: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case_types: Any, teams: Any, galleries: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["case_type"].queryset = case_types  # type: ignore[attr-defined]
+        if galleries is not None:
+            self.fields["gallery"].queryset = galleries  # type: ignore[attr-defined]
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
 
     def rule_values(self) -> dict[str, Any]:
@@ -89,6 +101,7 @@ class AlertRuleForm(GovukFormMixin, forms.Form):
                 "event",
                 "scope",
                 "case_type",
+                "gallery",
                 "condition_key",
                 "condition_value",
                 "target",
@@ -114,6 +127,7 @@ class AlertRuleEditForm(AlertRuleForm):
             "event": rule.event,
             "scope": rule.scope,
             "case_type": rule.case_type_id,
+            "gallery": rule.gallery_id,
             "condition_key": rule.condition_key,
             "condition_value": rule.condition_value,
             "target": rule.target,

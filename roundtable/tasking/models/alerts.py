@@ -47,7 +47,7 @@ class Watch(TimeStampedModel):
 class RuleScope(models.TextChoices):
     CASE_TYPE = "case_type", _("Cases of one type, and the people in them")
     ANY = "any", _("Any record of the partnership")
-    # GALLERY = "gallery" arrives with galleries: a nullable gallery key beside case_type.
+    GALLERY = "gallery", _("The current members of one gallery")
 
 
 class RuleTarget(models.TextChoices):
@@ -65,6 +65,9 @@ class AlertRule(PublicCodeModel, TimeStampedModel):
     scope = models.CharField(max_length=12, choices=RuleScope.choices, default=RuleScope.ANY)
     case_type = models.ForeignKey(
         "records.CaseType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    gallery = models.ForeignKey(
+        "galleries.Gallery", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # An optional condition on the event's detail, e.g. entry_type = custody_update, rag = red.
     condition_key = models.CharField(max_length=40, blank=True)
@@ -86,6 +89,11 @@ class AlertRule(PublicCodeModel, TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(scope=RuleScope.CASE_TYPE) | Q(case_type__isnull=False),
                 name="tasking_rule_case_type_scope",
+            ),
+            models.CheckConstraint(
+                condition=(Q(scope=RuleScope.GALLERY) & Q(gallery__isnull=False))
+                | (~Q(scope=RuleScope.GALLERY) & Q(gallery__isnull=True)),
+                name="tasking_rule_gallery_scope",
             ),
             models.CheckConstraint(
                 condition=Q(target=RuleTarget.TEAM, team__isnull=False)
@@ -128,6 +136,11 @@ class AlertEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     case_type = models.ForeignKey(
         "records.CaseType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The gallery the event is about (a member added or removed): its gallery-scoped rules
+    # apply even when the person is no longer a current member.
+    gallery = models.ForeignKey(
+        "galleries.Gallery", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

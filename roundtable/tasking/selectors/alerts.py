@@ -13,7 +13,7 @@ def alert_rules_for_partnership(*, partnership_id: int) -> QuerySet[AlertRule]:
     """A partnership's alert rules by name, with what the list shows of each."""
     return (
         AlertRule.objects.filter(partnership_id=partnership_id)
-        .select_related("case_type", "team__organisation")
+        .select_related("case_type", "gallery", "team__organisation")
         .order_by("name")
     )
 

@@ -31,6 +31,7 @@ from roundtable.audit.models import Action
 from roundtable.audit.services import audit_record, diff
 from roundtable.directory import permissions
 from roundtable.directory.models import Membership, OrganisationKind, Partnership, Role, Team, User
+from roundtable.galleries.models import Gallery, GalleryMembership, MembershipState
 from roundtable.records.models import Case, CaseStatus, CaseType
 from roundtable.sharing import kinds, policy
 from roundtable.sharing.sections import SECTIONS_BY_KIND, RecordKind
@@ -47,6 +48,8 @@ from roundtable.tasking.models import (
 
 logger = logging.getLogger(__name__)
 
+#: The slug of the seeded Foreign Nationals gallery (``galleries.seeds``), whose rules are seeded.
+FOREIGN_NATIONALS_SLUG = "foreign-nationals"
 STALE_RULE = "Someone else changed this alert rule while you were working on it."
 
 
@@ -71,6 +74,7 @@ def alert_event(
     section: str,
     detail: Mapping[str, str] | None = None,
     case_type: CaseType | None = None,
+    gallery: Gallery | None = None,
     recipients: Iterable[User] = (),
     subject: tuple[str, int] | None = None,
 ) -> AlertEvent:
@@ -79,7 +83,8 @@ def alert_event(
     ``event`` is a code from ``tasking.catalogue``; ``detail`` holds only the keys it declares,
     each a short code. ``recipients`` are users the producer names itself (a task's assignee).
     ``subject`` (kind, id) names what the notice opens instead of the record (a case's task);
-    who hears of it is still decided by the record's section.
+    who hears of it is still decided by the record's section. ``gallery`` names the gallery an
+    event is about (a member added or removed), whose rules then apply even to a former member.
     """
     cleaned = catalogue.clean_detail(event, detail)
     subject_kind, subject_id = _checked_subject(subject)
@@ -98,6 +103,7 @@ def alert_event(
         section=section,
         detail=cleaned,
         case_type_id=case_type_id,
+        gallery=gallery,
         actor=actor,
         team=team if team is not None else audit_context.current().team,
         direct_recipients=sorted({int(user.pk) for user in recipients}),
@@ -171,10 +177,12 @@ def _enqueue_fan_out(event_id: int) -> None:
 
 
 def _partnership_id(event: AlertEvent, record: Any) -> int | None:
-    """Whose "any record" rules apply: the case type's partnership, else the owning
-    organisation's (case-type rules belong to their type's partnership by construction)."""
+    """Whose "any record" rules apply: the case type's or gallery's partnership, else the owning
+    organisation's (case-type and gallery rules belong to their own partnership by construction)."""
     if event.case_type_id is not None:
         return int(event.case_type.partnership_id)  # type: ignore[union-attr]
+    if event.gallery_id is not None:
+        return int(event.gallery.partnership_id)  # type: ignore[union-attr]
     partnership_id = record.owning_organisation.partnership_id
     return int(partnership_id) if partnership_id is not None else None
 
@@ -191,9 +199,23 @@ def _case_type_ids(event: AlertEvent, record: Any) -> set[int]:
     return ids
 
 
+def _gallery_ids(event: AlertEvent, record: Any) -> set[int]:
+    """The galleries a rule's scope may match: the event's own gallery (a member added or
+    removed), and, for a person, the active galleries they are a current member of."""
+    ids = {int(event.gallery_id)} if event.gallery_id is not None else set()
+    if int(record.record_kind) == RecordKind.PROFILE:
+        ids.update(
+            GalleryMembership.objects.filter(
+                profile_id=record.pk, state=MembershipState.CURRENT, gallery__is_active=True
+            ).values_list("gallery_id", flat=True)
+        )
+    return ids
+
+
 def matching_rules(event: AlertEvent, record: Any) -> list[AlertRule]:
     """The active rules that this event meets: the record's partnership's rules for any record,
-    and the rules of the case's type (for a person, of their open cases' types).
+    the rules of the case's type (for a person, of their open cases' types), and the rules of
+    the event's gallery and of the galleries the person is a current member of.
 
     A case-type rule always belongs to its type's partnership, so it applies to a person in an
     open case of that type even when the person's record is owned by an agency of another
@@ -201,6 +223,9 @@ def matching_rules(event: AlertEvent, record: Any) -> list[AlertRule]:
     """
     partnership_id = _partnership_id(event, record)
     scope = Q(scope=RuleScope.CASE_TYPE, case_type_id__in=_case_type_ids(event, record))
+    galleries = _gallery_ids(event, record)
+    if galleries:
+        scope |= Q(scope=RuleScope.GALLERY, gallery_id__in=galleries)
     if partnership_id is not None:
         scope |= Q(scope=RuleScope.ANY, partnership_id=partnership_id)
     rules = AlertRule.objects.filter(scope, event=event.event, is_active=True).order_by("pk")
@@ -248,7 +273,7 @@ def alert_fan_out(*, event_id: int) -> int:
     """
     event = (
         AlertEvent.objects.select_for_update(of=("self",))
-        .select_related("case_type")
+        .select_related("case_type", "gallery")
         .filter(pk=event_id, fanned_out_at__isnull=True)
         .first()
     )
@@ -353,6 +378,7 @@ RULE_FIELDS = (
     "event",
     "scope",
     "case_type",
+    "gallery",
     "condition_key",
     "condition_value",
     "target",
@@ -384,6 +410,11 @@ def rule_teams(partnership_id: int) -> Any:
     )
 
 
+def rule_galleries(partnership_id: int) -> Any:
+    """Galleries a rule may name: the partnership's active galleries."""
+    return Gallery.objects.filter(partnership_id=partnership_id, is_active=True).order_by("name")
+
+
 def _condition_problems(rule: AlertRule) -> dict[str, list[str]]:
     spec = catalogue.EVENTS.get(rule.event)
     if spec is None or not spec.for_rules:
@@ -413,6 +444,13 @@ def _rule_validate(rule: AlertRule) -> None:
             errors["case_type"] = ["Choose a case type of your partnership."]
     else:
         rule.case_type = None
+    if rule.scope == RuleScope.GALLERY:
+        if rule.gallery is None:
+            errors["gallery"] = ["Choose the gallery this rule is about."]
+        elif not rule_galleries(rule.partnership_id).filter(pk=rule.gallery.pk).exists():
+            errors["gallery"] = ["Choose an open gallery of your partnership."]
+    else:
+        rule.gallery = None
     if rule.target == RuleTarget.TEAM:
         if (
             rule.team is None
@@ -432,7 +470,8 @@ def _rule_validate(rule: AlertRule) -> None:
         raise ValidationError(errors)
     rule.name = rule.name.strip()
     rule.full_clean(
-        exclude=["partnership", "case_type", "team", "created_by"], validate_unique=False
+        exclude=["partnership", "case_type", "gallery", "team", "created_by"],
+        validate_unique=False,
     )
 
 
@@ -442,6 +481,7 @@ def _rule_audit(rule: AlertRule) -> dict[str, Any]:
         "event": rule.event,
         "scope": rule.scope,
         "case_type": rule.case_type.name if rule.case_type else None,
+        "gallery": rule.gallery.name if rule.gallery else None,
         "condition": f"{rule.condition_key}={rule.condition_value}" if rule.condition_key else "",
         "target": rule.target,
         "team": rule.team.name if rule.team else None,
@@ -459,6 +499,7 @@ def alert_rule_create(
     target: str,
     scope: str = RuleScope.ANY,
     case_type: CaseType | None = None,
+    gallery: Gallery | None = None,
     condition_key: str = "",
     condition_value: str = "",
     team: Team | None = None,
@@ -471,6 +512,7 @@ def alert_rule_create(
         event=event,
         scope=scope,
         case_type=case_type,
+        gallery=gallery,
         condition_key=condition_key.strip(),
         condition_value=condition_value.strip(),
         target=target,
@@ -495,7 +537,7 @@ def alert_rule_update(
     _require_partnership_admin(actor, rule.partnership_id)
     current = (
         AlertRule.objects.select_for_update(of=("self",))
-        .select_related("case_type", "team")
+        .select_related("case_type", "gallery", "team")
         .get(pk=rule.pk)
     )
     if current.version != expected_version:
@@ -522,19 +564,41 @@ def _seed_specs(partnership: Partnership) -> list[dict[str, Any]]:
     }
     teams = list(rule_teams(partnership.pk))
     specs: list[dict[str, Any]] = []
+    home_office = [team for team in teams if team.organisation.kind == OrganisationKind.HOME_OFFICE]
+    gallery = Gallery.objects.filter(
+        partnership=partnership, slug=FOREIGN_NATIONALS_SLUG, is_active=True
+    ).first()
     foreign = types.get("FNO")
-    if foreign is not None:
+    custody_scope: dict[str, Any] | None = None
+    if gallery is not None:
+        # Custody updates on the gallery's members: the rules live on the gallery, not on a case
+        # type, so a person in the gallery needs no open case for the alert to apply.
+        custody_scope = {"scope": RuleScope.GALLERY, "gallery": gallery}
+        managing = set(gallery.managing_teams.values_list("pk", flat=True))
+        home_office = [team for team in home_office if team.pk in managing] or home_office
+        specs.extend(
+            {
+                "name": f"Added to {gallery.name}: {team.name}",
+                "event": "gallery.member_added",
+                "scope": RuleScope.GALLERY,
+                "gallery": gallery,
+                "target": RuleTarget.TEAM,
+                "team": team,
+            }
+            for team in home_office
+        )
+    elif foreign is not None:
+        custody_scope = {"scope": RuleScope.CASE_TYPE, "case_type": foreign}
+    if custody_scope is not None:
         custody = {
             "event": "diary.created",
-            "scope": RuleScope.CASE_TYPE,
-            "case_type": foreign,
+            **custody_scope,
             "condition_key": "entry_type",
             "condition_value": "custody_update",
         }
-        for team in teams:
-            if team.organisation.kind == OrganisationKind.HOME_OFFICE:
-                name = f"Custody update on a foreign national: {team.name}"
-                specs.append({**custody, "name": name, "target": RuleTarget.TEAM, "team": team})
+        for team in home_office:
+            name = f"Custody update on a foreign national: {team.name}"
+            specs.append({**custody, "name": name, "target": RuleTarget.TEAM, "team": team})
         specs.append(
             {
                 **custody,
@@ -569,21 +633,44 @@ def _seed_specs(partnership: Partnership) -> list[dict[str, Any]]:
     return specs
 
 
+def _seed_move_to_gallery(rule: AlertRule, spec: Mapping[str, Any]) -> None:
+    """Move a seeded case-type rule nobody has changed onto its gallery (audited, once)."""
+    if not (
+        spec.get("scope") == RuleScope.GALLERY
+        and rule.scope == RuleScope.CASE_TYPE
+        and rule.version == 0
+        and rule.created_by_id is None
+    ):
+        return
+    before = _rule_audit(rule)
+    rule.scope, rule.gallery, rule.case_type = RuleScope.GALLERY, spec["gallery"], None
+    _rule_validate(rule)
+    rule.version += 1
+    rule.save()
+    audit_record(action=Action.UPDATE, target=rule, changes=diff(before, _rule_audit(rule)))
+
+
 @transaction.atomic
 def alert_rules_seed(*, partnership: Partnership) -> list[AlertRule]:
     """Add the standard alert rules a partnership lacks (by name); returns the ones added.
 
-    Custody updates on foreign national offender cases tell the Home Office teams and every team
-    that can see the diary; a new MASH case tells the MASH teams; a case rated red tells the
-    owning team's managers. Rules an administrator changed or switched off are left alone.
+    With a Foreign Nationals gallery: adding someone to it tells the gallery's Home Office teams,
+    and a custody update on one of its members tells them and every team that can see the diary
+    (without the gallery, the custody rules are on the foreign national offender case type; a
+    seeded case-type rule nobody changed is moved onto the gallery once it exists). A new MASH
+    case tells the MASH teams; a case rated red tells the owning team's managers. Rules an
+    administrator changed or switched off are left alone.
     """
     existing = {
-        name.lower()
-        for name in AlertRule.objects.filter(partnership=partnership).values_list("name", flat=True)
+        rule.name.lower(): rule
+        for rule in AlertRule.objects.filter(partnership=partnership).select_related(
+            "case_type", "gallery", "team"
+        )
     }
     added = []
     for spec in _seed_specs(partnership):
         if spec["name"].lower() in existing:
+            _seed_move_to_gallery(existing[spec["name"].lower()], spec)
             continue
         rule = AlertRule(partnership=partnership, **spec)
         _rule_validate(rule)

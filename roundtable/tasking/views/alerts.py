@@ -105,7 +105,17 @@ def _form_kwargs(partnership_id: int) -> dict[str, Any]:
     return {
         "case_types": case_types_for_partnership(partnership_id=partnership_id),
         "teams": services.rule_teams(partnership_id),
+        "galleries": services.rule_galleries(partnership_id),
     }
+
+
+def _rule_records(rule: AlertRule) -> str:
+    """Which records a rule is about: its case type, its gallery, or its scope in words."""
+    if rule.case_type is not None:
+        return str(rule.case_type.name)
+    if rule.gallery is not None:
+        return str(rule.gallery.name)
+    return str(rule.get_scope_display())
 
 
 def _rule_values(rule: AlertRule) -> list[tuple[str, str]]:
@@ -113,7 +123,7 @@ def _rule_values(rule: AlertRule) -> list[tuple[str, str]]:
     return [
         (_("Name"), rule.name),
         (_("When"), catalogue.label_of(rule.event)),
-        (_("Records"), rule.case_type.name if rule.case_type else str(rule.get_scope_display())),
+        (_("Records"), _rule_records(rule)),
         (_("Condition"), condition),
         (_("Tell"), rule.team.name if rule.team else str(rule.get_target_display())),
         (_("In use"), _("Yes") if rule.is_active else _("No")),
