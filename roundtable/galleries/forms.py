@@ -308,6 +308,9 @@ class PersonSearchForm(GovukFormMixin, forms.Form):
 
     q = forms.CharField(
         label=_("Name or reference"),
+        help_text=_(
+            "The family name, and the given name if you know it, or the person's reference."
+        ),
         max_length=100,
         error_messages={"required": _("Enter a name or reference to search for")},
     )

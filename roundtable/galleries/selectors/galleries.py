@@ -53,33 +53,13 @@ def member_profile_ids(viewer: policy.Viewer, gallery: Gallery) -> QuerySet[Any]
     return members(viewer, gallery).values("profile_id")
 
 
-def memberships_of(viewer: policy.Viewer, profile_id: int) -> list[GalleryMembership]:
-    """A person's spells in galleries the viewer may open and whose section they see of them.
-
-    For the profile page; the caller has already shown the profile, so only the gallery gate and
-    the per-gallery section are checked here.
-    """
-    spells = list(
-        GalleryMembership.objects.filter(profile_id=profile_id)
-        .select_related("gallery")
-        .order_by("gallery__name", "-added_on")
-    )
-    if not spells:
-        return []
-    mask = policy.section_masks(viewer, RecordKind.PROFILE, [profile_id]).get(profile_id, 0)
-    return [
-        spell
-        for spell in spells
-        if access.may_open(viewer, spell.gallery) and mask & BIT[spell.gallery.section]
-    ]
-
-
 def person_galleries(
     viewer: policy.Viewer, profile: Any
 ) -> tuple[list[GalleryMembership], list[Gallery]]:
-    """For the person's page: their spells the viewer may see (as ``memberships_of``) and the
-    galleries the viewer's team manages that they could be added to. Two queries; the person's
-    section mask comes from the policy's per-request cache (the page has just asked it)."""
+    """For the person's page: their spells in galleries the viewer may open and whose section
+    they see of this person, and the galleries the viewer's team manages that they could be
+    added to. Two queries; the person's section mask comes from the policy's per-request cache
+    (the page has just asked it)."""
     mask = policy.section_mask(viewer, cast(policy.Record, profile))
     if not mask:
         return [], []

@@ -51,7 +51,8 @@ from roundtable.customforms.schema import (
 from roundtable.galleries import access
 from roundtable.galleries.models import Gallery, GalleryMembership, MembershipState
 from roundtable.galleries.selectors.galleries import members
-from roundtable.records.models import Profile
+from roundtable.records.models import NameIndexEntry, Profile
+from roundtable.records.names import fold
 from roundtable.sharing import policy
 from roundtable.sharing.sections import BIT, RecordKind, Section
 
@@ -447,24 +448,42 @@ def spell_for(viewer: policy.Viewer, code: Any) -> GalleryMembership | None:
 def addable_people(
     viewer: policy.Viewer, gallery: Gallery, text: str, *, limit: int = 20
 ) -> list[Profile]:
-    """People the viewer sees the identity and gallery section of, matching every word of
-    ``text`` (or their reference), who are not current members; at most ``limit``, by name."""
+    """People the viewer sees the identity and gallery section of, whose family name (or an
+    alias's) starts with one of the words of ``text`` and who match every word (or whose
+    reference it is), and who are not current members; at most ``limit``, by name.
+
+    Candidates come from the search index's family-name key (an indexed range per word), so
+    the cost follows how many people share that start of a name, not the size of the register.
+    """
     words = text.split()[:4]
-    if not words:
+    keys = {key for key in (fold(word) for word in words) if len(key) >= 2}
+    reference = None
+    with contextlib.suppress(ValueError):
+        reference = UUID(text.strip())
+    if not keys and reference is None:
         return []
-    condition = Q()
+    starts = Q(pk__in=[])
+    for key in keys:
+        starts |= Q(family_key__gte=key, family_key__lt=key + "\uffff")
+    named = NameIndexEntry.objects.filter(starts).values("profile_id")
+    condition = Q(pk__in=named)
     for word in words:
         condition &= (
             Q(given_name__icontains=word)
             | Q(family_name__icontains=word)
             | Q(preferred_name__icontains=word)
+            | Q(aliases__family_name__icontains=word)
         )
-    with contextlib.suppress(ValueError):
-        condition |= Q(code=UUID(text.strip()))
+    if reference is not None:
+        condition |= Q(code=reference)
     current = GalleryMembership.objects.filter(
         gallery=gallery, state=MembershipState.CURRENT
     ).values("profile_id")
-    people = Profile.objects.filter(condition, merged_into__isnull=True).exclude(pk__in=current)
+    people = (
+        Profile.objects.filter(condition, merged_into__isnull=True)
+        .exclude(pk__in=current)
+        .distinct()
+    )
     people = policy.visible(viewer, people, section=gallery.section)
     people = policy.visible(viewer, people, section=Section.IDENTITY)
     return list(people.order_by("family_name", "given_name", "pk")[:limit])

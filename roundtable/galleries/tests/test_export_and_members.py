@@ -96,6 +96,13 @@ def test_a_manager_adds_changes_and_removes_a_member_through_the_pages(personas,
     found = alice.get(search, {"q": "blackwood"})
     assert found.status_code == 200 and newcomer in found.context["found"]
     assert alice.get(search, {"q": "quarrell"}).context["found"] == []  # already a member
+    # The start of the family name and the given name narrow it; a stranger's name finds nobody,
+    # and nor does someone the team cannot see (bob's team's person, not shared with alice's).
+    assert newcomer in alice.get(search, {"q": "Ignatius Black"}).context["found"]
+    assert newcomer in alice.get(search, {"q": str(newcomer.code)}).context["found"]
+    assert alice.get(search, {"q": "Ignatius Whitmore"}).context["found"] == []
+    unseen = person(personas.bob, "Ignatius", "Blackwell")
+    assert unseen not in alice.get(search, {"q": "Blackwell"}).context["found"]
     assert carol.get(search, {"q": "blackwood"}).status_code == 403
 
     add_url = reverse(
