@@ -4,7 +4,11 @@ Every query starts from ``galleries.selectors.galleries.members`` (the policy's 
 gallery's section), so a count, a page or an export never reaches a person the viewer may not see.
 A filter or sort on a field, or on the name, uses that field's (or identity's) section of each
 person through the policy as well: nobody learns a value, or its order, that they may not read.
-Everything is one SQL statement per list (count, page ids); nothing loads the whole gallery.
+
+A page of the list (``member_page``) reads only what it shows: it walks the spells in order for
+a viewer who sees most members, or starts from the viewer's own list for one who sees few, and
+counts up to ``COUNT_CAP`` ("more than 1,000", with a link to count them all). Either way the
+rows are those of the gated query (``filtered``), in its order. Nothing loads the whole gallery.
 """
 
 from __future__ import annotations
@@ -178,9 +182,14 @@ def _answers(gallery: Gallery) -> QuerySet[FormValues]:
 
 
 def _through(
-    viewer: policy.Viewer, gallery: Gallery, rows: QuerySet[GalleryMembership], section: str
+    viewer: policy.Viewer,
+    gallery: Gallery,
+    rows: QuerySet[GalleryMembership],
+    section: str,
+    *,
+    gated: bool = True,
 ) -> QuerySet[GalleryMembership]:
-    if section == gallery.section:
+    if gated and section == gallery.section:
         return rows  # ``members`` already kept only the people whose gallery section is seen
     return policy.visible_through(
         viewer, rows, kind=RecordKind.PROFILE, field="profile_id", section=section
@@ -199,10 +208,23 @@ def _review(rows: QuerySet[GalleryMembership], review: str) -> QuerySet[GalleryM
 
 
 def filtered(
-    viewer: policy.Viewer, gallery: Gallery, form: GalleryForm, query: MemberQuery
+    viewer: policy.Viewer,
+    gallery: Gallery,
+    form: GalleryForm,
+    query: MemberQuery,
+    *,
+    gated: bool = True,
 ) -> QuerySet[GalleryMembership]:
-    """The spells the query asks for, among those the viewer may see; unordered (for counts)."""
-    rows = members(viewer, gallery, state=query.state)
+    """The spells the query asks for, among those the viewer may see; unordered (for counts).
+
+    ``gated=False`` leaves out the one gate on the gallery's own section (every other section a
+    filter reads still goes through the policy): for ``member_page``, which checks that gate on
+    the rows it reads with one access-table query per chunk, or joins the viewer's own list.
+    """
+    if gated:
+        rows = members(viewer, gallery, state=query.state)
+    else:
+        rows = GalleryMembership.objects.filter(gallery=gallery, state=query.state)
     if query.status:
         rows = rows.filter(status=query.status)
     if query.added_from is not None:
@@ -219,12 +241,12 @@ def filtered(
                 | Q(profile__family_name__icontains=word)
                 | Q(profile__preferred_name__icontains=word)
             )
-        rows = _through(viewer, gallery, rows.filter(condition), Section.IDENTITY)
+        rows = _through(viewer, gallery, rows.filter(condition), Section.IDENTITY, gated=gated)
     by_key = {item.key: item for item in form.promoted}
     for key, value in query.equals.items():
         item = by_key[key]
         rows = rows.filter(Exists(_answers(gallery).filter(**{item.column: value})))
-        rows = _through(viewer, gallery, rows, item.section)
+        rows = _through(viewer, gallery, rows, item.section, gated=gated)
     for key, (low, high) in query.ranges.items():
         item = by_key[key]
         answers = _answers(gallery)
@@ -232,7 +254,7 @@ def filtered(
             answers = answers.filter(**{f"{item.column}__gte": low})
         if high is not None:
             answers = answers.filter(**{f"{item.column}__lte": high})
-        rows = _through(viewer, gallery, rows.filter(Exists(answers)), item.section)
+        rows = _through(viewer, gallery, rows.filter(Exists(answers)), item.section, gated=gated)
     return rows
 
 
@@ -317,12 +339,16 @@ def member_rows(
     gallery: Gallery,
     spells: Iterable[GalleryMembership],
     columns: Iterable[GalleryField],
+    *,
+    masks: Mapping[int, int] | None = None,
 ) -> list[MemberRow]:
-    """The rows for these spells: one query for the section masks, one for the answers."""
+    """The rows for these spells: one query for the section masks (unless ``masks`` holds
+    them, from ``policy.section_masks``), one for the answers."""
     spells = list(spells)
     columns = list(columns)
     ids = [spell.profile_id for spell in spells]
-    masks = policy.section_masks(viewer, RecordKind.PROFILE, ids)
+    if masks is None:
+        masks = policy.section_masks(viewer, RecordKind.PROFILE, ids)
     answers: Mapping[int, dict[str, Any]] = {}
     if columns and gallery.form_id is not None and ids:
         answers = dict(
@@ -346,12 +372,19 @@ def member_rows(
 
 @dataclass
 class MemberPage:
-    """One page of the gallery: its rows and where it sits among the others."""
+    """One page of the gallery: its rows and where it sits among the others.
+
+    ``count`` is exact when ``exact``; otherwise the viewer sees more than ``count`` members
+    (``COUNT_CAP``) and the page says so, with a link that counts them all.
+    """
 
     rows: list[MemberRow]
     count: int
     number: int
     per_page: int
+    exact: bool = True
+    plan: str = ""
+    more: bool = False  # another member follows this page (known when the count is not exact)
 
     @property
     def num_pages(self) -> int:
@@ -363,15 +396,65 @@ class MemberPage:
 
     @property
     def has_next(self) -> bool:
+        if not self.exact:  # more than counted: the page read one row past its end
+            return self.more
         return self.number < self.num_pages
 
     @property
     def start(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.count else 0
+        return (self.number - 1) * self.per_page + 1 if self.rows else 0
 
     @property
     def end(self) -> int:
-        return min(self.count, self.number * self.per_page)
+        return (self.number - 1) * self.per_page + len(self.rows)
+
+
+#: How many members a page counts before saying "more than" (the exact count is one click away).
+COUNT_CAP = 1000
+#: The most spells the walk in the page's order reads, in stages, before the page is built from
+#: the viewer's own list of people instead (as the rankings do, ADR 0010).
+WALK_PROBE = 2000
+#: Pages beyond this many rows from the start are read in one statement, not walked.
+WALK_DEPTH = 500
+#: The most spells the capped count may expect to read (by the walk's rate) before counting
+#: the viewer's own list of people instead.
+COUNT_PROBE = 10_000
+
+Spell = tuple[int, int]  # (spell id, profile id)
+
+
+def _walk_stages(want: int) -> list[int]:
+    return sorted({min(4 * want, WALK_PROBE), min(16 * want, WALK_PROBE), WALK_PROBE})
+
+
+@dataclass
+class _Walked:
+    found: list[Spell]  # the first spells in order whose person the viewer sees
+    complete: bool  # every candidate was read
+    read: int  # how many candidates were read
+
+
+def _walk(
+    viewer: policy.Viewer, walk: QuerySet[Any], want: int, bit: int, masks: dict[int, int]
+) -> _Walked | None:
+    """The first ``want`` spells in order whose person the viewer sees the gallery section of;
+    None when, at the rate found, the probe would not find enough (the caller goes visible
+    first). One access-table query per stage (``section_masks``, the policy's own rule, the
+    same rows ``visible_through`` reads); ``masks`` collects what it found."""
+    found: list[Spell] = []
+    start = 0
+    for end in _walk_stages(want):
+        chunk: list[Spell] = list(walk[start:end])
+        masks.update(policy.section_masks(viewer, RecordKind.PROFILE, [p for _, p in chunk]))
+        found += [row for row in chunk if masks.get(row[1], 0) & bit]
+        if len(chunk) < end - start:
+            return _Walked(found, True, start + len(chunk))
+        if len(found) >= want:
+            return _Walked(found[:want], False, end)
+        if want * end > WALK_PROBE * len(found):
+            return None
+        start = end
+    return None
 
 
 def member_page(
@@ -382,17 +465,91 @@ def member_page(
     *,
     number: int = 1,
     per_page: int = PER_PAGE,
+    count_all: bool = False,
 ) -> MemberPage:
-    """One page of members: a count and a page of rows, each one statement whatever the size."""
-    rows = filtered(viewer, gallery, form, query)
-    count = rows.count()
+    """One page of members the viewer may see, and how many there are (exactly up to
+    ``COUNT_CAP``, or all of them when ``count_all``).
+
+    Two plans, chosen by what the viewer turns out to see, so the cost follows the page and the
+    viewer's own list, not the size of the gallery:
+
+    - **walk**: spells in the page's order, read in stages, each stage's people checked in one
+      access-table query; for a viewer who sees most members (the gallery's own team), a page
+      reads a few dozen spells and the count stops at ``COUNT_CAP``.
+    - **visible first**: when the walk's rate says it would read too far, the spells of the
+      people on the viewer's own list (``policy.visible_ids``, by the access table's list
+      index), counted exactly and sorted: for a team that sees a small share.
+    """
+    bit = BIT[gallery.section]
+    candidates = filtered(viewer, gallery, form, query, gated=False)
+    first = (max(1, number) - 1) * per_page
+    shallow = first + per_page <= WALK_DEPTH
+    masks: dict[int, int] = {}
+    walked = None
+    more = False
+    if shallow:
+        walk = ordered(viewer, gallery, form, query, candidates).values_list("pk", "profile_id")
+        walked = _walk(viewer, walk, first + per_page + 1, bit, masks)  # one more: a next page?
+
+    def mine() -> QuerySet[GalleryMembership]:  # the candidates on the viewer's own list
+        visible = policy.visible_ids(viewer, RecordKind.PROFILE, section=gallery.section)
+        return candidates.filter(profile_id__in=visible)
+
+    if walked is not None:
+        plan = "walk"
+        found = walked.found
+        if walked.complete:  # the walk read every candidate: the exact count is known too
+            count, exact = len(found), True
+            first = _clamp(first, count, per_page)
+        elif count_all or (COUNT_CAP + 1) * walked.read <= COUNT_PROBE * len(found):
+            count, exact = _bounded_count(filtered(viewer, gallery, form, query), count_all)
+        else:  # a capped count would read too far at this rate: count the viewer's own list
+            count, exact = mine().count(), True
+        ids = [pk for pk, _ in found[first : first + per_page]]
+        more = len(found) > first + per_page
+    elif shallow:  # the viewer sees few of the candidates: start from the people they see
+        plan = "visible_first"
+        rows = mine()
+        count, exact = rows.count(), True
+        first = _clamp(first, count, per_page)
+        ordered_ids = ordered(viewer, gallery, form, query, rows).values_list("pk", flat=True)
+        ids = list(ordered_ids[first : first + per_page])
+    else:  # a page far from the start: one statement in the page's order
+        plan = "offset"
+        rows = filtered(viewer, gallery, form, query)
+        count, exact = _bounded_count(rows, count_all)
+        if exact:
+            first = _clamp(first, count, per_page)
+        ordered_ids = ordered(viewer, gallery, form, query, rows).values_list("pk", flat=True)
+        ids = list(ordered_ids[first : first + per_page + 1])
+        more = len(ids) > per_page
+        ids = ids[:per_page]
+    found_spells = {
+        spell.pk: spell
+        for spell in GalleryMembership.objects.filter(pk__in=ids).select_related("profile")
+    }
+    spells = [found_spells[pk] for pk in ids if pk in found_spells]
+    unknown = [spell.profile_id for spell in spells if spell.profile_id not in masks]
+    if unknown:
+        masks.update(policy.section_masks(viewer, RecordKind.PROFILE, unknown))
+    shown = member_rows(viewer, gallery, spells, form.promoted, masks=masks)
+    number = first // per_page + 1
+    return MemberPage(shown, count, number, per_page, exact=exact, plan=plan, more=more)
+
+
+def _clamp(first: int, count: int, per_page: int) -> int:
+    """The first row of the page asked for, or of the last page when it is past the end."""
     pages = max(1, -(-count // per_page))
-    number = min(max(1, number), pages)
-    start = (number - 1) * per_page
-    spells = ordered(viewer, gallery, form, query, rows).select_related("profile", "added_by_team")[
-        start : start + per_page
-    ]
-    return MemberPage(member_rows(viewer, gallery, spells, form.promoted), count, number, per_page)
+    return min(first, (pages - 1) * per_page)
+
+
+def _bounded_count(rows: QuerySet[GalleryMembership], count_all: bool) -> tuple[int, bool]:
+    """How many rows: exactly, or ``COUNT_CAP`` and False when there are more (one query that
+    stops reading at ``COUNT_CAP + 1``)."""
+    if count_all:
+        return rows.count(), True
+    count = rows.values("pk")[: COUNT_CAP + 1].count()
+    return (count, True) if count <= COUNT_CAP else (COUNT_CAP, False)
 
 
 def export_rows(

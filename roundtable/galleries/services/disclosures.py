@@ -58,9 +58,15 @@ def gallery_page_audit(
     filters: Mapping[str, Any],
     page: int,
     justification: str = "",
+    count_exact: bool = True,
 ) -> None:
-    """Record a page of the gallery viewed: the list, and each person on the page."""
+    """Record a page of the gallery viewed: the list, and each person on the page.
+
+    ``count_exact`` False: the page said "more than ``count``" (the count stopped there)."""
     common = {"page": "gallery", "gallery": str(gallery.code)}
+    detail = {**common, "page_number": page, "people": [profile for _m, profile in shown]}
+    if not count_exact:
+        detail["count_at_least"] = count + 1
     summary = audit_event_build(
         action=Action.VIEW,
         target=gallery,
@@ -68,7 +74,7 @@ def gallery_page_audit(
         search_terms=dict(filters),
         result_count=count,
         justification=justification,
-        detail={**common, "page_number": page, "people": [profile for _m, profile in shown]},
+        detail=detail,
     )
     _write([summary, *_person_events(Action.VIEW, gallery, shown, common)])
 

@@ -144,12 +144,19 @@ def gallery_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     except ValueError:
         number = 1
     page = member_selectors.member_page(
-        viewer, gallery, form_spec, query, number=number, per_page=member_selectors.PER_PAGE
+        viewer,
+        gallery,
+        form_spec,
+        query,
+        number=number,
+        per_page=member_selectors.PER_PAGE,
+        count_all=request.GET.get("count") == "all",
     )
     disclosures.gallery_page_audit(
         gallery=gallery,
         shown=[(str(row.spell.code), str(row.spell.profile.code)) for row in page.rows],
         count=page.count,
+        count_exact=page.exact,
         filters=query.describe(),
         page=page.number,
         justification=purpose,
