@@ -6,11 +6,8 @@ team, who see every member ("all"), and practitioners of other teams of the same
 who may open the gallery (its access is the whole partnership) but see only the members whose
 risk section is shared with them ("share"). Benchmark only, on invented data.
 
-**Pages or selectors.** The gallery's pages are being built in parallel. Until they are merged,
-the gallery's top 20 and list are timed through their selectors (``measured: "selector"``):
-``priority_ranking`` with the gallery's cohort scope, and ``galleries.selectors.members`` (count
-and first page). To time the pages instead, set ``GALLERY_PAGES = True`` below: the one place to
-switch. The pattern page and rescoring are timed through their real page and service already.
+Every scenario is timed through its real page (the gallery's top 20 and first page of members,
+the pattern page) or service (rescoring), as a practitioner meets it.
 """
 
 from __future__ import annotations
@@ -26,27 +23,21 @@ from django.utils import timezone
 
 from roundtable.benchmarks.harm import GALLERY_NAME
 from roundtable.benchmarks.scenarios import HARM_SCENARIOS
-from roundtable.customforms.models import FormValues
 from roundtable.directory.models import Membership, Role, Team
 from roundtable.galleries.models import Gallery, GalleryMembership, MembershipState
-from roundtable.galleries.selectors.galleries import member_profile_ids, members
+from roundtable.galleries.selectors.galleries import members
 from roundtable.records.models import Profile
-from roundtable.risk.models import Disposal, Offence, OffenceCategory, OffenceRole, ScopeKind
-from roundtable.risk.selectors.rankings import cohort_scope, priority_ranking
+from roundtable.risk.models import Disposal, Offence, OffenceCategory, OffenceRole
 from roundtable.risk.services.offences import OffenceDetails, offence_create
 from roundtable.sharing import policy
 from roundtable.sharing.models import AccessEntry, PrincipalKind
 from roundtable.sharing.sections import BIT, RecordKind, Section
 
-# >>> The single switch for the lead: True once /galleries/<code>/ and
-# >>> /risk/rankings/gallery/<code>/ are merged, to time those pages instead of their selectors.
-GALLERY_PAGES = True
 GALLERY_LIST_URL = "galleries:gallery_detail"  # kwargs: code
 GALLERY_RANKING_URL = "risk:ranking"  # kwargs: scope="gallery", key=<gallery code>
 
 ALL_USERS = 5
 SHARE_TEAMS = 10
-PAGE_SIZE = 25
 WINDOW_DAYS = 365
 
 
@@ -120,47 +111,16 @@ def run_harm_scenarios(
     people = {id(b): _offending_people(b, gallery, rng) for b in all_users + share_users}
 
     def top20(benches: list[Any]) -> Callable[[int], tuple[Any, Any]]:
-        if GALLERY_PAGES:
-            url = reverse(
-                GALLERY_RANKING_URL, kwargs={"scope": "gallery", "key": str(gallery.code)}
-            )
+        url = reverse(GALLERY_RANKING_URL, kwargs={"scope": "gallery", "key": str(gallery.code)})
 
-            def make_page(index: int) -> tuple[Any, Any]:
-                return benches[index % len(benches)], lambda b: b.client.get(url)
+        def make_page(index: int) -> tuple[Any, Any]:
+            return benches[index % len(benches)], lambda b: b.client.get(url)
 
-            return make_page
-
-        def ranking(bench: Any) -> Any:
-            scope = cohort_scope(
-                kind=ScopeKind.GALLERY,
-                key=str(gallery.code),
-                partnership=gallery.partnership,
-                label=gallery.name,
-                profile_ids=member_profile_ids(bench.viewer, gallery),
-            )
-            return priority_ranking(viewer=bench.viewer, scope=scope, window_days=WINDOW_DAYS)
-
-        return lambda index: (benches[index % len(benches)], ranking)
+        return make_page
 
     def gallery_list(benches: list[Any]) -> Callable[[int], tuple[Any, Any]]:
-        if GALLERY_PAGES:
-            url = reverse(GALLERY_LIST_URL, kwargs={"code": str(gallery.code)})
-            return lambda index: (benches[index % len(benches)], lambda b: b.client.get(url))
-
-        def first_page(bench: Any) -> Any:
-            rows = members(bench.viewer, gallery).select_related("profile")
-            count = rows.count()
-            page = list(rows.order_by("-added_on", "-id")[:PAGE_SIZE])
-            answers = list(
-                FormValues.objects.filter(
-                    definition_id=gallery.form_id,
-                    record_kind=RecordKind.PROFILE,
-                    record_id__in=[spell.profile_id for spell in page],
-                )
-            )
-            return count, page, answers
-
-        return lambda index: (benches[index % len(benches)], first_page)
+        url = reverse(GALLERY_LIST_URL, kwargs={"code": str(gallery.code)})
+        return lambda index: (benches[index % len(benches)], lambda b: b.client.get(url))
 
     def pattern(benches: list[Any]) -> Callable[[int], tuple[Any, Any]]:
         usable = [b for b in benches if people[id(b)]]
@@ -210,14 +170,14 @@ def run_harm_scenarios(
         for bench in all_users + share_users
     }
     makers: dict[str, tuple[Callable[[list[Any]], Any], list[Any], str]] = {
-        "gallery_top20_all": (top20, all_users, "page" if GALLERY_PAGES else "selector"),
-        "gallery_top20_share": (top20, share_users, "page" if GALLERY_PAGES else "selector"),
+        "gallery_top20_all": (top20, all_users, "page"),
+        "gallery_top20_share": (top20, share_users, "page"),
         "pattern_all": (pattern, all_users, "page"),
         "pattern_share": (pattern, share_users, "page"),
         "rescore_all": (rescore, all_users, "service"),
         "rescore_share": (rescore, share_users, "service"),
-        "gallery_list_all": (gallery_list, all_users, "page" if GALLERY_PAGES else "selector"),
-        "gallery_list_share": (gallery_list, share_users, "page" if GALLERY_PAGES else "selector"),
+        "gallery_list_all": (gallery_list, all_users, "page"),
+        "gallery_list_share": (gallery_list, share_users, "page"),
     }
     results: dict[str, Any] = {}
     for scenario in HARM_SCENARIOS:

@@ -1,8 +1,9 @@
 """A gallery as a ranking scope: its top 20 by harm, and its offending pattern (risk pages).
 
-The scope is the gallery's current members the viewer may see (``selectors.member_profile_ids``,
-a subquery through the policy); a gallery the viewer may not open is 404. The risk pages then
-keep only people whose offending section the viewer sees, as for every scope.
+The scope is the gallery's current members (an index lookup per candidate) whose gallery section
+the viewer sees: the ranking checks that section with the offending section, on the access rows it
+reads for each candidate anyway (``RankingScope.sections``), rather than through a policy subquery
+per row. A gallery the viewer may not open is 404.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
-from roundtable.galleries.selectors.galleries import gallery_for, member_profile_ids
+from roundtable.galleries.models import GalleryMembership, MembershipState
+from roundtable.galleries.selectors.galleries import gallery_for
 from roundtable.risk.models.rankings import ScopeKind
 from roundtable.risk.selectors.rankings import RankingScope, cohort_scope
 from roundtable.sharing import policy
@@ -30,5 +32,8 @@ def gallery_scope(request: HttpRequest, key: str) -> RankingScope:
         key=str(gallery.code),
         partnership=gallery.partnership,
         label=gallery.name,
-        profile_ids=member_profile_ids(viewer, gallery),
+        profile_ids=GalleryMembership.objects.filter(
+            gallery=gallery, state=MembershipState.CURRENT
+        ).values("profile_id"),
+        sections=(gallery.section,),
     )

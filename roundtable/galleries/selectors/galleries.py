@@ -48,11 +48,6 @@ def members(
     )
 
 
-def member_profile_ids(viewer: policy.Viewer, gallery: Gallery) -> QuerySet[Any]:
-    """Current members' profile ids the viewer may see, as a subquery (ranking scopes)."""
-    return members(viewer, gallery).values("profile_id")
-
-
 def person_galleries(
     viewer: policy.Viewer, profile: Any
 ) -> tuple[list[GalleryMembership], list[Gallery]]:

@@ -59,6 +59,19 @@ class RankingScope:
     members: tuple[QuerySet[Any], ...] = ()
     #: The team whose caseload this is (team scopes only).
     team_id: int | None = None
+    #: Sections of each person, beyond offending, the viewer must see for the person to be in
+    #: the scope as they know it (a gallery's own section). Checked with the offending section
+    #: on the access rows the ranking reads anyway, so ``members`` can stay a plain index
+    #: lookup instead of a subquery through the policy per row.
+    sections: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> int:
+        """The section bits a person must show the viewer to be ranked (offending and more)."""
+        bits = BIT[Section.OFFENDING]
+        for section in self.sections:
+            bits |= BIT[section]
+        return bits
 
     def condition(self, field_name: str = "profile_id") -> Q | None:
         """A filter on ``field_name`` (a profile id) keeping only the scope's people (``IN``):
@@ -132,11 +145,23 @@ def team_scope(team: Team) -> RankingScope:
 
 
 def cohort_scope(
-    *, kind: str, key: str, partnership: Partnership, label: str, profile_ids: QuerySet[Any]
+    *,
+    kind: str,
+    key: str,
+    partnership: Partnership,
+    label: str,
+    profile_ids: QuerySet[Any],
+    sections: tuple[str, ...] = (),
 ) -> RankingScope:
-    """Any cohort (a gallery): ``profile_ids`` a values queryset the viewer may know of."""
+    """Any cohort (a gallery): ``profile_ids`` a values queryset of its people; a person counts
+    for the viewer only when they also see ``sections`` of them (the cohort's own rule)."""
     return RankingScope(
-        kind=kind, key=key, partnership=partnership, label=label, members=(profile_ids,)
+        kind=kind,
+        key=key,
+        partnership=partnership,
+        label=label,
+        members=(profile_ids,),
+        sections=sections,
     )
 
 
@@ -188,7 +213,11 @@ def _stages(want: int) -> list[int]:
 
 
 def _top_scores(
-    viewer: policy.Viewer, scores: QuerySet[HarmScore], want: int, masks: dict[int, int]
+    viewer: policy.Viewer,
+    scores: QuerySet[HarmScore],
+    want: int,
+    masks: dict[int, int],
+    scope: RankingScope,
 ) -> tuple[list[Row], str]:
     """(profile id, total, offences counted) of the viewer's top ``want`` scores, and the plan.
 
@@ -201,19 +230,22 @@ def _top_scores(
     joined to their scores. ``masks`` collects the sections found.
     """
     walk = scores.order_by(*ORDER).values_list(*FIELDS)
+    required = scope.required
     found: list[Row] = []
     start = 0
     for end in _stages(want):
         chunk: list[Row] = list(walk[start:end])
         masks.update(policy.section_masks(viewer, RecordKind.PROFILE, [r[0] for r in chunk]))
-        found += [row for row in chunk if masks.get(row[0], 0) & BIT[Section.OFFENDING]]
+        found += [row for row in chunk if (masks.get(row[0], 0) & required) == required]
         if len(found) >= want or len(chunk) < end - start:
             return found[:want], "score_first"
         if want * end > PROBE * len(found):
             break  # at this rate the probe would not find enough: go visible first now
         start = end
-    visible = policy.visible_ids(viewer, RecordKind.PROFILE, section=Section.OFFENDING)
-    rows = scores.filter(profile_id__in=visible).order_by(*ORDER).values_list(*FIELDS)[:want]
+    for section in (Section.OFFENDING, *scope.sections):
+        visible = policy.visible_ids(viewer, RecordKind.PROFILE, section=section)
+        scores = scores.filter(profile_id__in=visible)
+    rows = scores.order_by(*ORDER).values_list(*FIELDS)[:want]
     return list(rows), "visible_first"
 
 
@@ -269,7 +301,11 @@ def priority_ranking(
     scores = _scored(model, window_days, scope)
     masks: dict[int, int] = {}
     top, ranking.plan = _top_scores(
-        viewer, scores.exclude(profile_id__in=sorted(excluded)), limit + len(overrides), masks
+        viewer,
+        scores.exclude(profile_id__in=sorted(excluded)),
+        limit + len(overrides),
+        masks,
+        scope,
     )
     by_id: dict[int, tuple[Decimal, int, int | None]] = {
         pk: (total, counted, place) for place, (pk, total, counted) in enumerate(top, 1)
@@ -280,7 +316,8 @@ def priority_ranking(
     unknown = sorted(({*by_id, *named}) - set(masks))
     if unknown:
         masks.update(policy.section_masks(viewer, RecordKind.PROFILE, unknown))
-    offending = {pk for pk, mask in masks.items() if mask & BIT[Section.OFFENDING]}
+    required = scope.required
+    offending = {pk for pk, mask in masks.items() if (mask & required) == required}
     pinned = [
         o.profile_id
         for o in overrides
