@@ -166,7 +166,11 @@ class GalleryMembership(PublicCodeModel, TimeStampedModel):
         indexes = [
             # The gallery page and the gallery's ranking scope: current members by gallery.
             models.Index(fields=["gallery", "state", "profile"], name="galleries_member_scope"),
-            models.Index(fields=["gallery", "state", "-added_on"], name="galleries_member_added"),
+            # The gallery page's default order, with the id that breaks ties, so a page is a
+            # walk of this index on both engines (no sort of the whole gallery).
+            models.Index(
+                fields=["gallery", "state", "-added_on", "-id"], name="galleries_member_added"
+            ),
             models.Index(fields=["profile", "state"], name="galleries_member_profile"),
             models.Index(fields=["retain_until"], name="galleries_member_retention"),
         ]

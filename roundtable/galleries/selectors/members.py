@@ -274,11 +274,12 @@ def ordered(
 ) -> QuerySet[GalleryMembership]:
     """``rows`` in the query's order, unknown values last, then by spell id (a stable order)."""
     sort = query.sort
+    nullable = True  # unknown values go last; a column that is never NULL keeps the plain order
     if sort == "name":
         name = Lower(Concat(F("profile__family_name"), Value(" "), F("profile__given_name")))
         key: Any = _readable(viewer, gallery, Section.IDENTITY, name)
     elif sort == "status":
-        key = F("status")
+        key, nullable = F("status"), False
     elif sort == "review":
         key = F("review_on")
     elif sort.startswith("f_") and sort[2:] in {item.key for item in form.promoted}:
@@ -286,12 +287,11 @@ def ordered(
         answer = Subquery(_answers(gallery).values(item.column)[:1])
         key = _readable(viewer, gallery, item.section, answer)
     else:
-        key = F("added_on")
+        key, nullable = F("added_on"), False
     rows = rows.annotate(_sort=key)
     expression = F("_sort")
-    first = (
-        expression.desc(nulls_last=True) if query.descending else expression.asc(nulls_last=True)
-    )
+    nulls = {"nulls_last": True} if nullable else {}  # NULLS LAST would not match the index
+    first = expression.desc(**nulls) if query.descending else expression.asc(**nulls)
     return rows.order_by(first, "-pk" if query.descending else "pk")
 
 
@@ -432,6 +432,7 @@ class _Walked:
     found: list[Spell]  # the first spells in order whose person the viewer sees
     complete: bool  # every candidate was read
     read: int  # how many candidates were read
+    seen: int  # how many of those the viewer sees (``found`` keeps only the first ``want``)
 
 
 def _walk(
@@ -448,9 +449,9 @@ def _walk(
         masks.update(policy.section_masks(viewer, RecordKind.PROFILE, [p for _, p in chunk]))
         found += [row for row in chunk if masks.get(row[1], 0) & bit]
         if len(chunk) < end - start:
-            return _Walked(found, True, start + len(chunk))
+            return _Walked(found, True, start + len(chunk), len(found))
         if len(found) >= want:
-            return _Walked(found[:want], False, end)
+            return _Walked(found[:want], False, end, len(found))
         if want * end > WALK_PROBE * len(found):
             return None
         start = end
@@ -501,19 +502,21 @@ def member_page(
         if walked.complete:  # the walk read every candidate: the exact count is known too
             count, exact = len(found), True
             first = _clamp(first, count, per_page)
-        elif count_all or (COUNT_CAP + 1) * walked.read <= COUNT_PROBE * len(found):
-            count, exact = _bounded_count(filtered(viewer, gallery, form, query), count_all)
-        else:  # a capped count would read too far at this rate: count the viewer's own list
-            count, exact = mine().count(), True
+        elif count_all:
+            count, exact = filtered(viewer, gallery, form, query).count(), True
+        else:
+            counted = _count_on(viewer, walk, walked, bit)
+            count, exact = counted if counted is not None else (mine().count(), True)
         ids = [pk for pk, _ in found[first : first + per_page]]
         more = len(found) > first + per_page
     elif shallow:  # the viewer sees few of the candidates: start from the people they see
+        # All of them in order in one statement (no LIMIT, which can tempt PostgreSQL into
+        # walking the whole gallery): the walk found them to be a small share.
         plan = "visible_first"
-        rows = mine()
-        count, exact = rows.count(), True
+        everyone = list(ordered(viewer, gallery, form, query, mine()).values_list("pk", flat=True))
+        count, exact = len(everyone), True
         first = _clamp(first, count, per_page)
-        ordered_ids = ordered(viewer, gallery, form, query, rows).values_list("pk", flat=True)
-        ids = list(ordered_ids[first : first + per_page])
+        ids = everyone[first : first + per_page]
     else:  # a page far from the start: one statement in the page's order
         plan = "offset"
         rows = filtered(viewer, gallery, form, query)
@@ -541,6 +544,27 @@ def _clamp(first: int, count: int, per_page: int) -> int:
     """The first row of the page asked for, or of the last page when it is past the end."""
     pages = max(1, -(-count // per_page))
     return min(first, (pages - 1) * per_page)
+
+
+def _count_on(
+    viewer: policy.Viewer, walk: QuerySet[Any], walked: _Walked, bit: int
+) -> tuple[int, bool] | None:
+    """Count on from where the page's walk stopped, in the same way (spells in order, one
+    access-table query per stage), up to ``COUNT_CAP + 1``: (count, exact), or None when at
+    the rate found that would read more than ``COUNT_PROBE`` spells."""
+    found, read = walked.seen, walked.read
+    while found <= COUNT_CAP:
+        wanted = COUNT_CAP + 1 - found
+        step = min(max(wanted * read // max(found, 1) + wanted // 4, 100), COUNT_PROBE - read)
+        if step <= 0:
+            return None
+        chunk: list[Spell] = list(walk[read : read + step])
+        masks = policy.section_masks(viewer, RecordKind.PROFILE, [p for _, p in chunk])
+        found += sum(1 for _, profile_id in chunk if masks.get(profile_id, 0) & bit)
+        read += len(chunk)
+        if len(chunk) < step:
+            return found, True
+    return COUNT_CAP, False
 
 
 def _bounded_count(rows: QuerySet[GalleryMembership], count_all: bool) -> tuple[int, bool]:

@@ -159,3 +159,25 @@ def test_the_page_says_more_than_and_counts_all_on_request(personas, small_limit
     assert hers.status_code == 200
     assert "3 people" in hers.content.decode() and "More than" not in hers.content.decode()
     assert len(hers.context["page"].rows) == len(SHARED)
+
+
+@pytest.mark.parametrize(
+    ("cap", "probe", "expected"),
+    [
+        (12, 10_000, (12, False)),  # the page's walk already saw more than the cap
+        (30, 10_000, (MEMBERS, True)),  # counting on reaches the end: exact
+        (30, 16, (MEMBERS, True)),  # no budget left to count on: the viewer's own list, exact
+    ],
+)
+def test_the_count_walks_on_from_the_page_or_counts_the_viewers_list(
+    personas, small_limits, monkeypatch, cap, probe, expected
+):
+    monkeypatch.setattr(selectors, "COUNT_CAP", cap)
+    monkeypatch.setattr(selectors, "COUNT_PROBE", probe)
+    chosen = _gallery(personas)
+    alice = _viewer(personas.alice)
+    form = selectors.gallery_form(chosen)
+    page = selectors.member_page(alice, chosen, form, selectors.MemberQuery(), per_page=4)
+    assert page.plan == "walk"
+    assert (page.count, page.exact) == expected
+    assert [r.spell.pk for r in page.rows] == _reference(alice, chosen, selectors.MemberQuery())[:4]
