@@ -221,8 +221,17 @@ class AccessEntry(models.Model):
                 ],
                 name="sharing_access_list",
             ),
+            # Who sees a record: the policy's EXISTS per row and ``section_masks`` read it; it
+            # carries sections and expiry too, so neither visits the table.
             models.Index(
-                fields=["record_kind", "record_id", "principal_kind", "principal_id"],
+                fields=[
+                    "record_kind",
+                    "record_id",
+                    "principal_kind",
+                    "principal_id",
+                    "sections",
+                    "expires_at",
+                ],
                 name="sharing_access_record",
             ),
             models.Index(fields=["source", "source_id"], name="sharing_access_source"),
