@@ -16,7 +16,7 @@ from uuid import UUID
 
 from django import template
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils.dates import MONTHS_3
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -104,4 +104,8 @@ def member_table_rows(rows: list[MemberRow], removed: bool, today: date) -> Safe
 
 
 def _day(value: date | None) -> str:
-    return dateformat.format(value, "j M Y") if value else ""
+    """As the template filter ``date:"j M Y"`` writes it, without building a formatter per
+    cell (a third of the rows' cost)."""
+    if not value:
+        return ""
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"

@@ -145,6 +145,7 @@ def test_the_page_says_more_than_and_counts_all_on_request(personas, small_limit
     assert "More than 12 people" in html
     assert 'data-testid="count-all"' in html and "count=all" in html
     assert "of more than 12 (page 1)" in html
+    assert "18 Jan 2026" in html  # the newest members first
     event = AuditEvent.objects.filter(target_id=str(chosen.code), action="view").latest("pk")
     assert event.result_count == 12 and event.detail["count_at_least"] == 13
 
@@ -181,3 +182,14 @@ def test_the_count_walks_on_from_the_page_or_counts_the_viewers_list(
     assert page.plan == "walk"
     assert (page.count, page.exact) == expected
     assert [r.spell.pk for r in page.rows] == _reference(alice, chosen, selectors.MemberQuery())[:4]
+
+
+def test_the_tables_dates_read_as_the_date_filter_writes_them():
+    from django.utils import dateformat
+
+    from roundtable.galleries.templatetags.galleries import _day
+
+    for month in range(1, 13):
+        day = date(2026, month, 1 + month * 2)
+        assert _day(day) == dateformat.format(day, "j M Y")
+    assert _day(None) == ""
