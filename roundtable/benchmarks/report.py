@@ -224,8 +224,7 @@ def generated_section(results: list[dict[str, Any]]) -> str:
         "",
         "Each scenario for the gallery's managing team (sees every member) and for other teams "
         "of the partnership (see a small share). *Measured*: `page` through the test client, "
-        "`selector` the read alone (until the gallery pages are merged), `service` "
-        "`offence_create` with its rescoring, rolled back.",
+        "`service` `offence_create` with its rescoring, rolled back.",
         "",
         _markdown_table(HARM_HEADER, _harm_rows(results)),
         "",
