@@ -287,3 +287,53 @@ def test_section_masks_answers_for_many_records_as_visible_and_sections_do(perso
         for profile in Profile.objects.filter(pk__in=ids):
             assert masks.get(profile.pk, 0) == policy.section_mask(fresh, as_record(profile))
     assert set(policy.section_masks(viewer(alice), RecordKind.PROFILE, ids)) == {jordan.pk}
+
+
+def test_section_masks_read_the_same_rows_as_the_querysets_rule_in_chunks_and_after_expiry(
+    personas, jordan, monkeypatch
+):
+    """``section_masks`` is written as plain SQL for speed: it must OR exactly the sections of
+    the viewer's live rows, as the queryset it replaced did, however many statements it takes,
+    and stop counting a grant the moment it expires."""
+    from roundtable.sharing.models import AccessEntry
+
+    agreement = agreement_between(personas.alice.organisation, personas.carol.organisation)
+    carol_team = personas.carol.memberships.get().team
+    alice_team = personas.alice.memberships.get().team
+    people = [jordan] + [
+        profile_for(personas.alice, alice_team, given_name=f"Mask{index}") for index in range(4)
+    ]
+    for index, person in enumerate(people[1:]):
+        grant_create(
+            actor=personas.alice,
+            record=person,
+            agreement=agreement,
+            team=carol_team,
+            sections=[Section.IDENTITY, Section.RISK][: 1 + index % 2],
+            expires_at=timezone.now() + timedelta(hours=1) if index == 3 else None,
+        )
+    ids = [person.pk for person in people]
+
+    def reference(user) -> dict[int, int]:
+        who = viewer(user)
+        masks: dict[int, int] = {}
+        rows = AccessEntry.objects.filter(
+            who.principal_filter,
+            policy._live(),
+            record_kind=RecordKind.PROFILE,
+            record_id__in=ids,
+        ).values_list("record_id", "sections")
+        for record_id, value in rows:
+            masks[record_id] = masks.get(record_id, 0) | value
+        return masks
+
+    monkeypatch.setattr(policy, "_MASK_CHUNK", 2)  # three statements for five records
+    for user in (personas.alice, personas.bob, personas.carol, personas.dave):
+        assert policy.section_masks(viewer(user), RecordKind.PROFILE, ids) == reference(user)
+    carol = policy.section_masks(viewer(personas.carol), RecordKind.PROFILE, ids)
+    assert len(carol) == 4 and jordan.pk not in carol
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        later = policy.section_masks(viewer(personas.carol), RecordKind.PROFILE, ids)
+        assert later == reference(personas.carol)
+        assert people[4].pk not in later and len(later) == 3
