@@ -179,6 +179,23 @@ def audit_event_build(
     return event
 
 
+def audit_event_like(
+    event: AuditEvent, *, target_id: str, target_label: str, detail: Mapping[str, Any]
+) -> AuditEvent:
+    """A sibling of a built event about another target: the same moment, actor, channel, action
+    and sections, its own target and detail, hashed afresh. For a page or a file that names many
+    people (one event each), without stamping every one from the request context again."""
+    fields = {
+        field.attname: getattr(event, field.attname)
+        for field in AuditEvent._meta.concrete_fields
+        if not field.primary_key
+    }
+    fields.update(target_id=target_id, target_label=target_label[:200], detail=mask_changes(detail))
+    sibling = AuditEvent(**fields)
+    sibling.content_hash = event_hash(sibling)
+    return sibling
+
+
 def audit_seal(*, now: datetime | None = None) -> int:
     """Seal every event older than the seal lag into the hash chain; returns how many it sealed."""
     now = now or timezone.now()

@@ -14,7 +14,12 @@ from typing import Any
 from django.db import transaction
 
 from roundtable.audit.models import Action, AuditEvent
-from roundtable.audit.services import audit_event_build, audit_record, audit_record_many
+from roundtable.audit.services import (
+    audit_event_build,
+    audit_event_like,
+    audit_record,
+    audit_record_many,
+)
 from roundtable.galleries.models import Gallery, GalleryMembership
 from roundtable.records.models import Profile
 
@@ -28,15 +33,22 @@ PROFILE_TYPE = Profile._meta.label_lower
 def _person_events(
     action: str, gallery: Gallery, shown: Iterable[Shown], common: Mapping[str, Any]
 ) -> Iterable[AuditEvent]:
+    first: AuditEvent | None = None
     for membership, profile in shown:
-        yield audit_event_build(
-            action=action,
-            target_type=PROFILE_TYPE,
-            target_id=profile,
-            target_label=f"Profile {profile}",  # as Profile.audit_label: the code, no name
-            sections=[gallery.section],
-            detail={**common, "membership": membership},
-        )
+        label = f"Profile {profile}"  # as Profile.audit_label: the code, no name
+        detail = {**common, "membership": membership}
+        if first is None:
+            first = audit_event_build(
+                action=action,
+                target_type=PROFILE_TYPE,
+                target_id=profile,
+                target_label=label,
+                sections=[gallery.section],
+                detail=detail,
+            )
+            yield first
+        else:  # the others differ only in whom they name (an export may name 50,000)
+            yield audit_event_like(first, target_id=profile, target_label=label, detail=detail)
 
 
 def _write(events: Iterable[AuditEvent]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from roundtable.audit.hashing import event_hash
 from roundtable.audit.models import AuditEvent
 from roundtable.galleries.models import Gallery
 from roundtable.galleries.selectors import members as selectors
@@ -148,6 +149,15 @@ def test_the_page_says_more_than_and_counts_all_on_request(personas, small_limit
     assert "18 Jan 2026" in html  # the newest members first
     event = AuditEvent.objects.filter(target_id=str(chosen.code), action="view").latest("pk")
     assert event.result_count == 12 and event.detail["count_at_least"] == 13
+    # One event per person shown, each naming its own person and spell, each hash intact.
+    shown = page.context["page"].rows
+    people = list(AuditEvent.objects.filter(pk__gt=event.pk, target_type="records.profile"))
+    assert sorted(e.target_id for e in people) == sorted(str(r.spell.profile.code) for r in shown)
+    assert sorted(e.detail["membership"] for e in people) == sorted(
+        str(r.spell.code) for r in shown
+    )
+    assert all(e.content_hash == event_hash(e) for e in [event, *people])
+    assert len({e.occurred_at for e in people}) == 1 and people[0].actor_id == personas.alice.pk
 
     counted = alice.get(chosen.get_absolute_url() + "?count=all")
     assert f"{MEMBERS} people" in counted.content.decode()
