@@ -303,13 +303,14 @@ def test_section_masks_read_the_same_rows_as_the_querysets_rule_in_chunks_and_af
     people = [jordan] + [
         profile_for(personas.alice, alice_team, given_name=f"Mask{index}") for index in range(4)
     ]
+    shares: list[str] = [Section.IDENTITY, Section.RISK]
     for index, person in enumerate(people[1:]):
         grant_create(
             actor=personas.alice,
             record=person,
             agreement=agreement,
             team=carol_team,
-            sections=[Section.IDENTITY, Section.RISK][: 1 + index % 2],
+            sections=shares[: 1 + index % 2],
             expires_at=timezone.now() + timedelta(hours=1) if index == 3 else None,
         )
     ids = [person.pk for person in people]
