@@ -33,7 +33,8 @@ def test_a_practitioner_opens_a_family_case_from_a_persons_family_view(
     expect(relatives).to_contain_text("Sasha PARTNERTON")
     expect(relatives).to_contain_text("Partner's child")
     expect(relatives.locator(f'[data-code="{world.child.code}"]')).to_contain_text("Request access")
-    expect(relatives).not_to_contain_text("Hiddensib")
+    expect(relatives).not_to_contain_text("HIDDENSIB")
+    expect(relatives.locator(f'[data-code="{world.hidden_sibling.code}"]')).to_have_count(0)
     check(page)
 
     page.get_by_label("Sasha PARTNERTON (partner)").check()

@@ -80,12 +80,13 @@ def test_a_hidden_relative_cannot_be_added_and_is_not_named(personas, world, cli
     page = client.get(_start_url(world.centre), query)
     assert page.status_code == 400
     assert NO_LONGER in page.content.decode()
-    assert "Hiddensib" not in page.content.decode()
+    assert "HIDDENSIB" not in page.content.decode()
+    assert str(world.hidden_sibling.code) not in page.content.decode()
     before = Case.objects.count()
     response = client.post(_start_url(world.centre), {**query, "title": "Family support"})
     assert response.status_code == 400
     assert NO_LONGER in response.content.decode()
-    assert "Hiddensib" not in response.content.decode()
+    assert "HIDDENSIB" not in response.content.decode()
     assert Case.objects.count() == before
 
 

@@ -56,8 +56,8 @@ def test_owner_sees_family_agencies_and_cases_but_nothing_hidden(personas, world
     assert world.closed_case.reference not in html
     # The hidden sibling is not even mentioned; an associate is not family.
     assert str(world.hidden_sibling.code) not in html
-    assert "Hiddensib" not in html
-    assert "Associatus" not in html
+    assert "HIDDENSIB" not in html  # names print as "Given FAMILY"
+    assert "ASSOCIATUS" not in html and str(world.associate.code) not in html
 
 
 def test_profile_page_links_to_family_view_only_with_relationships(personas, world, client_for):

@@ -25,7 +25,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -690,4 +689,3 @@ def test_the_oracle_covers_every_cell_and_both_sides(db, risk_matrix):
     assert {write_status(*cell) for cell in CELLS} == {200, 403, 404}
     assert {amend_status(s, p, OWNING[s]) for s, p in CELLS} == {200, 403, 404}
     assert {override_status(*cell) for cell in CELLS} == {200, 403, 404}
-    assert Decimal(total(PARTNER_STATE)) == weight(PARTNER_STATE) + PARTNER_WEIGHT
