@@ -234,6 +234,16 @@ class SavedViewForm(GovukFormMixin, forms.Form):
     query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
 
+def _gallery_statuses(form: forms.Form, gallery: Gallery) -> None:
+    """The status question: one of the gallery's statuses, required; gone when it has none."""
+    if gallery.statuses:
+        set_choices(form, "status", [(s, s) for s in gallery.statuses])
+        form.fields["status"].required = True
+        form.fields["status"].error_messages["required"] = _("Choose a status")
+    else:
+        del form.fields["status"]
+
+
 class AddMemberForm(ProfileFormMixin, forms.Form):
     """Add a person: when, why, the status and review date (the gallery's answers come after)."""
 
@@ -255,12 +265,7 @@ class AddMemberForm(ProfileFormMixin, forms.Form):
 
     def __init__(self, *args: Any, gallery: Gallery, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if gallery.statuses:
-            set_choices(self, "status", [(s, s) for s in gallery.statuses])
-            self.fields["status"].required = True
-            self.fields["status"].error_messages["required"] = _("Choose a status")
-        else:
-            del self.fields["status"]
+        _gallery_statuses(self, gallery)
 
 
 class MembershipEditForm(ProfileFormMixin, forms.Form):
@@ -272,12 +277,7 @@ class MembershipEditForm(ProfileFormMixin, forms.Form):
 
     def __init__(self, *args: Any, gallery: Gallery, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if gallery.statuses:
-            set_choices(self, "status", [(s, s) for s in gallery.statuses])
-            self.fields["status"].required = True
-            self.fields["status"].error_messages["required"] = _("Choose a status")
-        else:
-            del self.fields["status"]
+        _gallery_statuses(self, gallery)
 
 
 class MembershipRemoveForm(ProfileFormMixin, forms.Form):
