@@ -87,7 +87,7 @@ class ExportPlan:
         names += ["Status", "Date added", "Reason added", "Review date"]
         if self.removed:
             names += ["Date removed", "Reason removed"]
-        return names + [item.label for item in self.fields]
+        return names + [safe_cell(item.label) for item in self.fields]  # labels are typed in
 
 
 def export_plan(

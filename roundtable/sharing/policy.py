@@ -185,6 +185,8 @@ def _mask_rows(viewer: Viewer, kind: int, record_ids: list[int]) -> list[tuple[i
     than running it (7 of 11 ms for 1,000 ids: the ORM prepares every id in the list). Plain
     SQL both engines answer from the ``sharing_access_record`` index alone. ``section_mask``
     (one record) and ``section_masks`` (many) both read through it."""
+    if not viewer.principals or not record_ids:
+        return []
     meta = AccessEntry._meta
     column = {
         name: connection.ops.quote_name(cast(models.Field[Any, Any], meta.get_field(name)).column)

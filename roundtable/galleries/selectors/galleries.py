@@ -67,7 +67,10 @@ def person_galleries(
         for spell in GalleryMembership.objects.filter(profile_id=profile.pk).order_by(
             "gallery__name", "-added_on"
         )
-        if spell.gallery_id in openable and mask & BIT[openable[spell.gallery_id].section]
+        if spell.gallery_id in openable
+        and mask & BIT[openable[spell.gallery_id].section]
+        # A removed spell is the managing teams' alone, as on the gallery page (``spell_for``).
+        and (spell.is_current or getattr(openable[spell.gallery_id], "managed", False))
     ]
     for spell in spells:
         spell.gallery = openable[spell.gallery_id]

@@ -74,6 +74,13 @@ def test_a_partnership_admin_sets_up_changes_closes_and_reopens_a_gallery(person
     admin.post(reopen, {"version": str(chosen.version)})
     chosen.refresh_from_db()
     assert chosen.is_active
+    # Only "close" and "reopen" are actions: anything else is no page, and changes nothing.
+    other = reverse(
+        "galleries:definition_set_active", kwargs={"code": chosen.code, "active": "closed"}
+    )
+    assert admin.post(other, {"version": str(chosen.version)}).status_code == 404
+    chosen.refresh_from_db()
+    assert chosen.is_active
 
 
 def test_only_a_partnership_admin_of_its_own_partnership_reaches_the_set_up(personas, client_for):

@@ -178,7 +178,7 @@ def test_other_teams_read_a_membership_masked_and_cannot_change_it(personas, cli
     page = carol.get(masked.get_absolute_url())
     html = page.content.decode()
     assert page.status_code == 200 and "identity withheld" in html
-    assert "Featherby" not in html and "In the community" in html
+    assert "FEATHERBY" not in html and "Oswin" not in html and "In the community" in html
     assert "Change status" not in html
     known = carol.get(w.spells["known"].get_absolute_url()).content.decode()
     assert "Tamsin QUARRELL" in known and "Asthma" not in known
@@ -203,3 +203,15 @@ def test_the_profile_page_lists_a_persons_galleries_and_offers_to_add(personas, 
     theirs = carol.get(w.known.get_absolute_url()).content.decode()
     assert w.gallery.name in theirs and "Add to" not in theirs
     assert team_of(personas.carol) not in w.gallery.managing_teams.all()
+
+
+def test_a_typed_in_column_label_cannot_become_a_spreadsheet_formula(personas, client_for):
+    from roundtable.galleries.tests.helpers import FIELDS, add, gallery
+
+    fields = [*FIELDS, {"key": "sum", "label": "=SUM(A1:A9)", "type": "text", "section": "risk"}]
+    chosen = gallery(personas.alice, name="Formula check", fields=fields)
+    add(personas.alice, chosen, person(personas.alice, "Tamsin", "Quarrell"))
+    response = _export(client_for(personas.alice), chosen.code, "csv")
+    assert response.status_code == 200
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert "'=SUM(A1:A9)" in lines[7] and "=SUM(A1:A9)" not in lines[7]

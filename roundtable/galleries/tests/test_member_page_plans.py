@@ -203,3 +203,15 @@ def test_the_tables_dates_read_as_the_date_filter_writes_them():
         day = date(2026, month, 1 + month * 2)
         assert _day(day) == dateformat.format(day, "j M Y")
     assert _day(None) == ""
+
+
+def test_a_page_number_past_any_offset_the_database_takes_is_a_page_not_an_error(
+    personas, small_limits, client_for
+):
+    chosen = _gallery(personas)
+    alice = client_for(personas.alice)
+    for number in ("99999999999999999999", "-5", "x"):
+        page = alice.get(chosen.get_absolute_url() + f"?page={number}")
+        assert page.status_code == 200
+    far = alice.get(chosen.get_absolute_url() + "?page=99999999999999999999")
+    assert far.context["page"].number <= 10_000

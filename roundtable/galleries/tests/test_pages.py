@@ -133,7 +133,9 @@ def test_the_gallery_page_shows_each_viewer_only_whom_they_may_see(personas, cli
     assert theirs.context["page"].count == 2
     assert set(_codes(theirs)) == {str(w.known.code), str(w.masked.code)}
     html = theirs.content.decode()
-    assert "Tamsin" in html and "Featherby" not in html and "Gallimore" not in html
+    assert "Tamsin QUARRELL" in html  # names print as "Given FAMILY": check those words
+    assert "FEATHERBY" not in html and "Oswin" not in html
+    assert "GALLIMORE" not in html and "Perpetua" not in html
     assert "Identity withheld" in html
     assert 'data-withheld="health"' in html and "Asthma" not in html
     assert "Add someone" not in html
@@ -284,3 +286,27 @@ def test_an_audited_gallery_asks_other_teams_why_first(personas, client_for):
     event = AuditEvent.objects.filter(target_id=str(w.gallery.code), action="view").latest("id")
     assert event.justification == "Preparing the FNO panel."
     assert _page(client_for(personas.alice), w.gallery).status_code == 200  # managers: no ask
+
+
+def test_a_removed_spell_shows_on_a_persons_page_only_to_the_managing_team(personas, client_for):
+    from roundtable.galleries.services.memberships import membership_remove
+
+    w = world(personas)
+    spell = w.spells["known"]
+    carol = client_for(personas.carol)
+    card = carol.get(w.known.get_absolute_url()).content.decode()
+    assert "Member since" in card and w.gallery.name in card  # current: her team may see it
+
+    membership_remove(
+        actor=personas.alice,
+        team=team_of(personas.alice),
+        spell=spell,
+        removed_on=date(2026, 4, 1),
+        reason="Left the area.",
+        expected_version=spell.version,
+    )
+    mine = client_for(personas.alice).get(w.known.get_absolute_url()).content.decode()
+    assert "Removed 1 April 2026" in mine and spell.get_absolute_url() in mine
+    theirs = carol.get(w.known.get_absolute_url()).content.decode()
+    assert "Removed 1 April 2026" not in theirs and spell.get_absolute_url() not in theirs
+    assert carol.get(spell.get_absolute_url()).status_code == 404  # as the card now agrees

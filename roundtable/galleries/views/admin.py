@@ -13,7 +13,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -180,6 +180,8 @@ def definition_edit(request: HttpRequest, code: UUID) -> HttpResponse:
 @require_POST
 def definition_set_active(request: HttpRequest, code: UUID, active: str) -> HttpResponse:
     """Close a gallery (nobody can open it; its memberships are kept) or reopen it."""
+    if active not in ("close", "reopen"):
+        raise Http404
     gallery = _gallery(request, code)
     form = VersionOnlyForm(request.POST)
     back = reverse("galleries:definition_detail", kwargs={"code": gallery.code})

@@ -67,6 +67,11 @@ def stated_purpose(request: HttpRequest, viewer: policy.Viewer, gallery: Gallery
     return purpose_rules.remembered_purpose(request, _Reached(gallery)) or None
 
 
+#: The furthest page a link may ask for: past the end it shows the last page (or, beyond an
+#: uncounted total, an empty one); a number too large for the database's OFFSET is not an error.
+MAX_PAGE = 10_000
+
+
 @login_required
 @require_GET
 def gallery_list(request: HttpRequest) -> HttpResponse:
@@ -140,7 +145,7 @@ def gallery_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     form, form_spec = _filters(request, viewer, gallery)
     query = form.query()
     try:
-        number = int(request.GET.get("page", "1"))
+        number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
     except ValueError:
         number = 1
     page = member_selectors.member_page(
