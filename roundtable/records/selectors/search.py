@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
+from uuid import UUID
 
 import jellyfish
 from django.conf import settings
@@ -329,7 +330,50 @@ def request_access_url(code: str) -> str:
     )
 
 
-def search_hit(profile: Profile, *, is_full: bool, shows_identity: bool, score: float) -> SearchHit:
+_PLACEHOLDER = str(UUID(int=0))
+
+
+@dataclass(frozen=True)
+class HitUrls:
+    """A profile's page and its "request access" link by code, each from one ``reverse``:
+    reversing for every row of a 100-row shortlist cost about 2 ms."""
+
+    profile: str
+    request_access: str
+
+    @classmethod
+    def build(cls) -> HitUrls:
+        return cls(
+            profile=reverse("records:profile_detail", kwargs={"code": _PLACEHOLDER}),
+            request_access=request_access_url(_PLACEHOLDER),
+        )
+
+
+#: What a hit shows of a profile and its owner, and what the policy reads: ``profile_search``
+#: loads these alone (the full row holds photos, languages and timestamps it never shows).
+HIT_FIELDS = (
+    "code",
+    "visibility",
+    "owning_team_id",
+    "owning_organisation_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "date_of_birth_estimated",
+    "gender",
+    "owning_team__name",
+    "owning_organisation__name",
+)
+
+
+def search_hit(
+    profile: Profile,
+    *,
+    is_full: bool,
+    shows_identity: bool,
+    score: float,
+    urls: HitUrls | None = None,
+) -> SearchHit:
     """What a search or duplicate check may show of one profile, given what the policy allowed."""
     # A signpost's name and date of birth are open to everyone who may see the signpost; a full
     # result on a hidden record shows them only with the identity section.
@@ -349,10 +393,11 @@ def search_hit(profile: Profile, *, is_full: bool, shows_identity: bool, score: 
         hit.date_of_birth_estimated = profile.date_of_birth_estimated
     if shows_identity:
         hit.gender = profile.get_gender_display()
+    urls = urls or HitUrls.build()
     if is_full:
-        hit.url = profile.get_absolute_url()
+        hit.url = urls.profile.replace(_PLACEHOLDER, hit.code)
     else:
-        hit.request_access_url = request_access_url(hit.code)
+        hit.request_access_url = urls.request_access.replace(_PLACEHOLDER, hit.code)
     return hit
 
 
@@ -378,7 +423,9 @@ def profile_search(*, viewer: policy.Viewer, query: SearchQuery) -> SearchResult
         _owner_condition(viewer, query.scope), pk__in=ids, merged_into__isnull=True
     )
     profiles = list(
-        policy.signpost_visible(viewer, base).select_related("owning_team", "owning_organisation")
+        policy.signpost_visible(viewer, base)
+        .select_related("owning_team", "owning_organisation")
+        .only(*HIT_FIELDS)
     )
     masks = policy.section_masks(viewer, RecordKind.PROFILE, [profile.pk for profile in profiles])
     visible_ids = set(masks)
@@ -395,13 +442,20 @@ def profile_search(*, viewer: policy.Viewer, query: SearchQuery) -> SearchResult
     signposts = [item for item in ranked if item[2].pk not in visible_ids]
     shown_signposts = signposts[:RESULT_CAP]
     agencies = agencies_sharing([item[2].pk for item in shown_signposts])
+    urls = HitUrls.build()
     signpost_hits = []
     for score, _, profile in shown_signposts:
-        hit = search_hit(profile, is_full=False, shows_identity=False, score=score)
+        hit = search_hit(profile, is_full=False, shows_identity=False, score=score, urls=urls)
         hit.agencies = sorted({profile.owning_organisation.name} | agencies.get(profile.pk, set()))
         signpost_hits.append(hit)
     full_hits = [
-        search_hit(profile, is_full=True, shows_identity=profile.pk in identity_ids, score=score)
+        search_hit(
+            profile,
+            is_full=True,
+            shows_identity=profile.pk in identity_ids,
+            score=score,
+            urls=urls,
+        )
         for score, _, profile in full[:RESULT_CAP]
     ]
     return SearchResults(
