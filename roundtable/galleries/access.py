@@ -24,10 +24,27 @@ def may_open(viewer: policy.Viewer, gallery: Gallery) -> bool:
     )
 
 
+def remember_team(gallery: Gallery, team_id: int, *, manages: bool, named: bool) -> None:
+    """Keep on this gallery object whether a team manages it or is named as a viewer, as read
+    with the gallery itself (``selectors.galleries.gallery_for``), so the rules below ask nothing
+    more for that team."""
+    gallery._team_access = (team_id, manages, named)  # type: ignore[attr-defined]
+
+
+def _remembered(viewer: policy.Viewer, gallery: Gallery) -> tuple[bool, bool] | None:
+    known = getattr(gallery, "_team_access", None)
+    if known is None or known[0] != viewer.team_id:
+        return None
+    return known[1], known[2]
+
+
 def is_manager(viewer: policy.Viewer, gallery: Gallery) -> bool:
     """Is the viewer's acting team one of the gallery's managing teams?"""
     if viewer.team_id is None:
         return False
+    known = _remembered(viewer, gallery)
+    if known is not None:
+        return known[0]
     ids = getattr(gallery, "_managing_ids", None)
     if ids is None:
         ids = frozenset(gallery.managing_teams.values_list("pk", flat=True))
@@ -36,6 +53,9 @@ def is_manager(viewer: policy.Viewer, gallery: Gallery) -> bool:
 
 
 def _named(viewer: policy.Viewer, gallery: Gallery) -> bool:
+    known = _remembered(viewer, gallery)
+    if known is not None:
+        return known[1]
     ids = getattr(gallery, "_viewer_ids", None)
     if ids is None:
         ids = frozenset(gallery.viewer_teams.values_list("pk", flat=True))

@@ -108,7 +108,13 @@ def gallery_form(gallery: Gallery) -> GalleryForm:
     """The gallery's current questions and which of them have a promoted column (one query)."""
     if gallery.form_id is None:
         return GalleryForm(None)
-    definition = FormDefinition.objects.select_related("current_version").get(pk=gallery.form_id)
+    definition: FormDefinition | None = None
+    if Gallery.form.is_cached(gallery):  # read with the gallery (``gallery_for``)
+        definition = gallery.form
+    if definition is None:
+        definition = FormDefinition.objects.select_related("current_version").get(
+            pk=gallery.form_id
+        )
     version = definition.current_version
     if version is None:
         return GalleryForm(None)

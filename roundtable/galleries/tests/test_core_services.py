@@ -18,7 +18,7 @@ from roundtable.galleries.services.memberships import (
     membership_answers_save,
     membership_remove,
 )
-from roundtable.galleries.tests.helpers import add, gallery, person, share, team_of
+from roundtable.galleries.tests.helpers import FIELDS, add, gallery, person, share, team_of
 from roundtable.sharing import policy
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,29 @@ def test_erasing_an_old_spell_keeps_the_answers_of_a_current_one(personas):
     add(personas.alice, chosen, someone, answers={"custody": "community"})
     assert spells_erase_expired(today=date(2026, 1, 1)) == 1
     assert member_answers(chosen, someone.pk) == {"custody": "community"}
+
+
+def test_gallery_for_reads_the_gallery_and_the_teams_rules_in_one_query(
+    personas, django_assert_num_queries
+):
+    from roundtable.galleries.selectors.galleries import gallery_for
+    from roundtable.galleries.selectors.members import gallery_form
+
+    chosen = gallery(personas.alice, viewer_teams=(team_of(personas.carol),))
+    alice = policy.viewer_for_user(personas.alice)
+    carol = policy.viewer_for_user(personas.carol)
+    bob = policy.viewer_for_user(personas.bob)  # same partnership, neither managing nor named
+    dave = policy.viewer_for_user(personas.dave)
+
+    with django_assert_num_queries(1):
+        mine = gallery_for(alice, chosen.code)
+        assert mine is not None and access.is_manager(alice, mine)
+        assert [item.key for item in gallery_form(mine).fields] == [f["key"] for f in FIELDS]
+    with django_assert_num_queries(1):
+        named = gallery_for(carol, chosen.code)
+        assert named is not None and not access.is_manager(carol, named)
+    assert gallery_for(bob, chosen.code) is None
+    assert gallery_for(dave, chosen.code) is None
+    # What was read for one team is never taken as another team's answer.
+    assert not access.is_manager(carol, mine)
+    assert access.may_open(carol, mine) and not access.may_open(bob, mine)
