@@ -99,7 +99,7 @@ def worker(args: argparse.Namespace) -> int:
     from django.db import connection
 
     from roundtable.benchmarks.dataset import GENERATOR_VERSION, build_dataset
-    from roundtable.benchmarks.machine import describe_machine, load_average
+    from roundtable.benchmarks.machine import calibrate, describe_machine, load_average
     from roundtable.benchmarks.measure import run_scenarios
 
     db, size, seed = args.db, args.size, args.seed
@@ -119,8 +119,10 @@ def worker(args: argparse.Namespace) -> int:
     if args.build_only:
         return 0
     before = load_average()
+    speed_before = calibrate()
     print(f"[{db} {size:,}] measuring", flush=True)
     scenarios = run_scenarios(seed=seed, requests=args.requests, warmup=args.warmup)
+    speed_after = calibrate()
     result = {
         "db": db,
         "size": size,
@@ -130,6 +132,7 @@ def worker(args: argparse.Namespace) -> int:
         "measured_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "load_before": before,
         "load_after": load_average(),
+        "calibration_ms": [speed_before, speed_after],
         "requests": args.requests,
         "warmup": args.warmup,
         "scenarios": scenarios,

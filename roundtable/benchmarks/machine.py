@@ -5,8 +5,12 @@ Read from /proc and the database; prints nothing and never reads anything person
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import platform
+import statistics
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +60,23 @@ def describe_machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "database": version,
     }
+
+
+def calibrate(rounds: int = 15) -> float:
+    """Milliseconds (median of ``rounds``) for a fixed piece of pure-Python work: JSON, hashing,
+    string formatting and dictionaries, the kinds of work a page does. The same code on the same
+    machine should take the same time; when a run's figure differs from another run's, the
+    machine (a noisy neighbour on a shared host) changed, not the code under test. The
+    benchmark takes it before and after measuring."""
+    payload = {f"key{n}": [n, str(n) * 3, {"nested": n / 7}] for n in range(400)}
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for n in range(20):
+            text = json.dumps(payload, sort_keys=True)
+            hashlib.sha256(text.encode()).hexdigest()
+            parsed = json.loads(text)
+            "".join(f"<td>{key}:{value[1]}</td>" for key, value in parsed.items())
+            sorted(parsed, key=lambda key: (len(key), key, n))
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 2)

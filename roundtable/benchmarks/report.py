@@ -124,6 +124,7 @@ def _runs(results: list[dict[str, Any]]) -> str:
         "Rows written",
         "Measured",
         "Load (1/5/15 min)",
+        "Calibration (ms, before/after)",
     ]
     rows = []
     for result in sorted(results, key=lambda r: (r["db"], int(r["size"]))):
@@ -137,6 +138,7 @@ def _runs(results: list[dict[str, Any]]) -> str:
                 f"{int(dataset['rows_written']):,}",
                 str(result.get("measured_at", dataset.get("generated_at", ""))),
                 "/".join(str(value) for value in load),
+                "/".join(str(value) for value in result.get("calibration_ms") or []) or "-",
             ]
         )
     return _markdown_table(header, rows)
