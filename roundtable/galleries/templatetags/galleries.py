@@ -11,13 +11,13 @@ nothing about access itself: ``selectors.galleries.person_galleries`` does, with
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from typing import Any
 from uuid import UUID
 
 from django import template
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -41,66 +41,63 @@ def person_galleries(context: template.Context, profile: Any) -> dict[str, Any]:
 _PLACEHOLDER = UUID(int=0)
 
 
+def _c(value: object) -> str:
+    """``conditional_escape`` without its lazy-string checks: HTML already marked safe stays
+    as it is, anything else is escaped as Django's ``escape`` does it."""
+    html = getattr(value, "__html__", None)
+    return str(html()) if html is not None else escape(str(value), quote=True)
+
+
 @register.simple_tag
 def member_table_rows(rows: list[MemberRow], removed: bool, today: date) -> SafeString:
     """The gallery table's body rows, built in Python: the page's one long loop, where the
     template engine's per-variable lookups cost more than the queries (a 25-row page drew in
-    about 7 ms as a template). Every value is escaped by ``format_html``."""
+    about 7 ms as a template). Written with f-strings over ``html.escape``, as the search rows
+    are (``format_html`` checks every argument for lazy strings); every value is escaped."""
     link = reverse("galleries:membership_detail", kwargs={"code": _PLACEHOLDER})
     placeholder = str(_PLACEHOLDER)
-    withheld_name = gettext("Identity withheld")
-    withheld = gettext("Withheld")
-    hint = '<span class="govuk-hint" data-withheld="{}">{}</span>'
-    overdue = format_html(
-        ' <strong class="govuk-tag govuk-tag--red">{}</strong>', gettext("Overdue")
-    )
-    cell = '<td class="govuk-table__cell">{}</td>'
+    withheld_name = _c(gettext("Identity withheld"))
+    withheld = _c(gettext("Withheld"))
+    overdue = f' <strong class="govuk-tag govuk-tag--red">{_c(gettext("Overdue"))}</strong>'
     out = []
     for counter, row in enumerate(rows, 1):
         spell = row.spell
         if row.identified:
-            name = conditional_escape(row.name)
+            name = _c(row.name)
         else:
-            name = format_html(
-                '{}<span class="govuk-visually-hidden"> ({})</span>', withheld_name, counter
-            )
+            name = f'{withheld_name}<span class="govuk-visually-hidden"> ({counter})</span>'
         status = (
-            format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', spell.status)
+            f'<strong class="govuk-tag govuk-tag--grey">{_c(spell.status)}</strong>'
             if spell.status
             else ""
         )
         if removed:
-            last = _day(spell.removed_on)
+            last = _c(_day(spell.removed_on))
         elif spell.review_on:
-            last = format_html(
-                "{}{}", _day(spell.review_on), overdue if spell.review_on < today else ""
-            )
+            late = overdue if spell.review_on < today else ""
+            last = _c(_day(spell.review_on)) + late
         else:
             last = ""
-        values = format_html_join(
-            "",
-            cell,
-            (
-                (text if readable else format_html(hint, column.key, withheld),)
-                for column, readable, text in row.values
-            ),
-        )
-        out.append(
-            format_html(
-                '<tr class="govuk-table__row" data-member="{}">'
-                '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a></td>'
-                + cell * 3
-                + "{}</tr>",
-                spell.profile.code,
-                link.replace(placeholder, str(spell.code)),
-                name,
-                status,
-                _day(spell.added_on),
-                last,
-                values,
+        values = "".join(
+            '<td class="govuk-table__cell">'
+            + (
+                _c(text)
+                if readable
+                else f'<span class="govuk-hint" data-withheld="{_c(column.key)}">{withheld}</span>'
             )
+            + "</td>"
+            for column, readable, text in row.values
         )
-    return mark_safe("\n".join(out))  # noqa: S308 -- every part above is format_html's output
+        href = _c(link.replace(placeholder, str(spell.code)))
+        out.append(
+            f'<tr class="govuk-table__row" data-member="{_c(spell.profile.code)}">'
+            f'<td class="govuk-table__cell"><a class="govuk-link" href="{href}">{name}</a></td>'
+            f'<td class="govuk-table__cell">{status}</td>'
+            f'<td class="govuk-table__cell">{_c(_day(spell.added_on))}</td>'
+            f'<td class="govuk-table__cell">{last}</td>'
+            f"{values}</tr>"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 -- every value above is escaped
 
 
 def _day(value: date | None) -> str:
