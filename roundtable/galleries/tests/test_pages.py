@@ -310,3 +310,16 @@ def test_a_removed_spell_shows_on_a_persons_page_only_to_the_managing_team(perso
     theirs = carol.get(w.known.get_absolute_url()).content.decode()
     assert "Removed 1 April 2026" not in theirs and spell.get_absolute_url() not in theirs
     assert carol.get(spell.get_absolute_url()).status_code == 404  # as the card now agrees
+
+
+def test_names_and_answers_holding_markup_are_shown_as_text(personas, client_for):
+    chosen = gallery(personas.alice, fields=FIELDS)
+    someone = person(personas.alice, "<b>Ember</b>", "O'Dowd <script>")
+    add(personas.alice, chosen, someone, answers={"health": '<img src=x onerror="alert(1)">'})
+
+    html = _page(client_for(personas.alice), chosen).content.decode()
+
+    assert "<script>" not in html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    assert "&lt;b&gt;Ember&lt;/b&gt; O&#x27;DOWD &lt;SCRIPT&gt;" in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert '<img src=x onerror="alert(1)">' not in html
