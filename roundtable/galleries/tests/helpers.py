@@ -8,11 +8,11 @@ from typing import Any
 from roundtable.directory.models import Team, User
 from roundtable.galleries.models import Gallery, GalleryAccess, GalleryMembership
 from roundtable.galleries.services.galleries import GalleryDetails, gallery_create
-from roundtable.galleries.services.memberships import membership_add
+from roundtable.galleries.services.memberships import membership_add, membership_remove
 from roundtable.records.models import Profile
 from roundtable.risk.tests.risk_helpers import partnership_of, person, share, team_of
 
-__all__ = ["add", "gallery", "partnership_of", "person", "share", "team_of"]
+__all__ = ["add", "gallery", "partnership_of", "person", "remove", "share", "team_of"]
 
 #: A small form: a promoted status text, a choice, a date and one answer in the sensitive section.
 FIELDS: list[dict[str, Any]] = [
@@ -78,4 +78,18 @@ def add(
         reason="Meets the eligibility: convicted, not a British citizen.",
         status=status,
         answers=answers,
+    )
+
+
+def remove(
+    manager: User, spell: GalleryMembership, *, on: date, reason: str = "Left the area."
+) -> GalleryMembership:
+    """End a spell through the service, acting as the manager's team."""
+    return membership_remove(
+        actor=manager,
+        team=team_of(manager),
+        spell=spell,
+        removed_on=on,
+        reason=reason,
+        expected_version=spell.version,
     )

@@ -16,9 +16,16 @@ from roundtable.galleries.services.memberships import (
     StaleMembership,
     member_answers,
     membership_answers_save,
-    membership_remove,
 )
-from roundtable.galleries.tests.helpers import FIELDS, add, gallery, person, share, team_of
+from roundtable.galleries.tests.helpers import (
+    FIELDS,
+    add,
+    gallery,
+    person,
+    remove,
+    share,
+    team_of,
+)
 from roundtable.sharing import policy
 
 pytestmark = pytest.mark.django_db
@@ -79,14 +86,7 @@ def test_removal_keeps_the_spell_until_its_retention_and_refuses_a_stale_version
     chosen = gallery(personas.alice, retention_months=6)
     someone = person(personas.alice, "Tamsin", "Quarrell")
     spell = add(personas.alice, chosen, someone)
-    removed = membership_remove(
-        actor=personas.alice,
-        team=team_of(personas.alice),
-        spell=spell,
-        removed_on=date(2026, 8, 31),
-        reason="Granted leave to remain.",
-        expected_version=spell.version,
-    )
+    removed = remove(personas.alice, spell, on=date(2026, 8, 31), reason="Granted leave to remain.")
     assert removed.state == MembershipState.REMOVED
     assert removed.retain_until == date(2027, 2, 28)
     with pytest.raises(StaleMembership):
@@ -107,14 +107,7 @@ def test_a_spell_is_erased_after_its_retention_with_its_answers_and_an_audit_eve
     chosen = gallery(personas.alice, retention_months=6)
     someone = person(personas.alice, "Tamsin", "Quarrell")
     spell = add(personas.alice, chosen, someone, answers={"custody": "in_custody"})
-    membership_remove(
-        actor=personas.alice,
-        team=team_of(personas.alice),
-        spell=spell,
-        removed_on=date(2026, 3, 1),
-        reason="Left the area.",
-        expected_version=spell.version,
-    )
+    remove(personas.alice, spell, on=date(2026, 3, 1))
     assert spells_erase_expired(today=date(2026, 9, 1)) == 0  # retained until 1 September
     assert spells_erase_expired(today=date(2026, 9, 2)) == 1
     assert not GalleryMembership.objects.filter(profile=someone).exists()
@@ -130,14 +123,7 @@ def test_erasing_an_old_spell_keeps_the_answers_of_a_current_one(personas):
     chosen = gallery(personas.alice, retention_months=1)
     someone = person(personas.alice, "Tamsin", "Quarrell")
     old = add(personas.alice, chosen, someone, added_on=date(2025, 1, 5))
-    membership_remove(
-        actor=personas.alice,
-        team=team_of(personas.alice),
-        spell=old,
-        removed_on=date(2025, 2, 1),
-        reason="Moved away.",
-        expected_version=old.version,
-    )
+    remove(personas.alice, old, on=date(2025, 2, 1), reason="Moved away.")
     add(personas.alice, chosen, someone, answers={"custody": "community"})
     assert spells_erase_expired(today=date(2026, 1, 1)) == 1
     assert member_answers(chosen, someone.pk) == {"custody": "community"}

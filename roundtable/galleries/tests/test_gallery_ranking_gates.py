@@ -16,8 +16,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from roundtable.galleries.services.memberships import membership_remove
-from roundtable.galleries.tests.helpers import add, gallery, person, share, team_of
+from roundtable.galleries.tests.helpers import add, gallery, person, remove, share, team_of
 from roundtable.risk.models import HarmModelKind
 from roundtable.risk.selectors import rankings as ranking_selectors
 from roundtable.risk.tests.risk_helpers import (
@@ -61,14 +60,7 @@ def ranked(personas):
         share(alice, someone, team_of(personas.carol), sections)
         people[name] = someone
         if name == "removed":
-            membership_remove(
-                actor=alice,
-                team=team_of(alice),
-                spell=spell,
-                removed_on=TODAY,
-                reason="Deselected at the panel.",
-                expected_version=spell.version,
-            )
+            remove(alice, spell, on=TODAY, reason="Deselected at the panel.")
     publish(partnership_of(alice), HarmModelKind.CHI, {"VAP-ABH": 10})
     return chosen, people
 

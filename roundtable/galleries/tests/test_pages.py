@@ -21,7 +21,7 @@ from roundtable.audit.models import AuditEvent
 from roundtable.galleries.models import Gallery, GalleryAccess, GalleryMembership, SavedView
 from roundtable.galleries.selectors import members as selectors
 from roundtable.galleries.services.saved_views import saved_view_create
-from roundtable.galleries.tests.helpers import add, gallery, person, share, team_of
+from roundtable.galleries.tests.helpers import add, gallery, person, remove, share, team_of
 from roundtable.records.models import Profile
 
 pytestmark = pytest.mark.django_db
@@ -289,22 +289,13 @@ def test_an_audited_gallery_asks_other_teams_why_first(personas, client_for):
 
 
 def test_a_removed_spell_shows_on_a_persons_page_only_to_the_managing_team(personas, client_for):
-    from roundtable.galleries.services.memberships import membership_remove
-
     w = world(personas)
     spell = w.spells["known"]
     carol = client_for(personas.carol)
     card = carol.get(w.known.get_absolute_url()).content.decode()
     assert "Member since" in card and w.gallery.name in card  # current: her team may see it
 
-    membership_remove(
-        actor=personas.alice,
-        team=team_of(personas.alice),
-        spell=spell,
-        removed_on=date(2026, 4, 1),
-        reason="Left the area.",
-        expected_version=spell.version,
-    )
+    remove(personas.alice, spell, on=date(2026, 4, 1))
     mine = client_for(personas.alice).get(w.known.get_absolute_url()).content.decode()
     assert "Removed 1 April 2026" in mine and spell.get_absolute_url() in mine
     theirs = carol.get(w.known.get_absolute_url()).content.decode()
