@@ -11,18 +11,18 @@ nothing about access itself: ``selectors.galleries.person_galleries`` does, with
 from __future__ import annotations
 
 from datetime import date
-from html import escape
 from typing import Any
 from uuid import UUID
 
 from django import template
 from django.urls import reverse
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from roundtable.galleries.selectors.galleries import person_galleries as card
 from roundtable.galleries.selectors.members import MemberRow
+from roundtable.lib.html import cell as _c
+from roundtable.lib.html import short_day as _day
 from roundtable.sharing import policy
 
 register = template.Library()
@@ -39,13 +39,6 @@ def person_galleries(context: template.Context, profile: Any) -> dict[str, Any]:
 
 
 _PLACEHOLDER = UUID(int=0)
-
-
-def _c(value: object) -> str:
-    """``conditional_escape`` without its lazy-string checks: HTML already marked safe stays
-    as it is, anything else is escaped as Django's ``escape`` does it."""
-    html = getattr(value, "__html__", None)
-    return str(html()) if html is not None else escape(str(value), quote=True)
 
 
 @register.simple_tag
@@ -98,11 +91,3 @@ def member_table_rows(rows: list[MemberRow], removed: bool, today: date) -> Safe
             f"{values}</tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 -- every value above is escaped
-
-
-def _day(value: date | None) -> str:
-    """As the template filter ``date:"j M Y"`` writes it, without building a formatter per
-    cell (a third of the rows' cost)."""
-    if not value:
-        return ""
-    return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
