@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
 
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -176,6 +176,16 @@ def section_masks(viewer: Viewer, kind: int, record_ids: list[int]) -> dict[int,
 
 #: Ids per statement in ``_mask_rows`` (well under SQLite's limit on bound variables).
 _MASK_CHUNK = 2000
+#: The columns ``top_rows`` reads (all in the list index) and filters on.
+_TOP = (
+    "principal_kind",
+    "principal_id",
+    "record_id",
+    "sort_key",
+    "sections",
+    "record_kind",
+    "expires_at",
+)
 
 
 def _mask_rows(viewer: Viewer, kind: int, record_ids: list[int]) -> list[tuple[int, int]]:
@@ -406,33 +416,54 @@ def top_rows(
     index, so the cost does not grow with how many records a team can see (ADR 0004). ``before``
     is a keyset cursor (sort_key, record_id); ``among`` limits rows to a queryset's records (a
     filter on the records themselves, such as open cases only). Callers de-duplicate records
-    reached through several rows and OR their sections.
+    reached through several rows and OR their sections. Written out by hand, as
+    ``_mask_rows`` is: building the union through the ORM cost several times running it.
     """
-    now = timezone.now()
-    parts = []
-    for principal_kind, principal_id in viewer.principals:
-        rows = AccessEntry.objects.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            principal_kind=principal_kind,
-            principal_id=principal_id,
-            record_kind=kind,
-        )
-        if before is not None:
-            rows = rows.filter(
-                Q(sort_key__lt=before[0]) | Q(sort_key=before[0], record_id__lt=before[1])
-            )
-        if among is not None:
-            rows = rows.filter(record_id__in=among.values("pk"))
-        top = rows.order_by("-sort_key", "-record_id").values("pk")[:window]
-        # SQLite refuses ORDER BY ... LIMIT inside a UNION member but accepts it inside IN (...):
-        # wrapping each window that way gives the same SQL shape on both databases.
-        parts.append(
-            AccessEntry.objects.filter(pk__in=top).values_list(
-                "principal_kind", "principal_id", "record_id", "sort_key", "sections"
-            )
-        )
-    if not parts:
+    if not viewer.principals:
         return []
-    if len(parts) == 1:
-        return list(parts[0])
-    return list(parts[0].union(*parts[1:], all=True))
+    meta = AccessEntry._meta
+    quote = connection.ops.quote_name
+    c = {name: quote(cast(models.Field[Any, Any], meta.get_field(name)).column) for name in _TOP}
+    adapt = connection.ops.adapt_datetimefield_value
+    now = adapt(timezone.now())
+    among_sql, among_params = "", ()
+    if among is not None:
+        among_sql, among_params = among.values("pk").query.sql_with_params()
+    columns = ", ".join(c[name] for name in _TOP[:5])
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, (principal_kind, principal_id) in enumerate(viewer.principals):
+        where = (
+            f"{c['principal_kind']} = %s AND {c['principal_id']} = %s AND {c['record_kind']} = %s"
+            f" AND ({c['expires_at']} IS NULL OR {c['expires_at']} > %s)"
+        )
+        params += [int(principal_kind), int(principal_id), int(kind), now]
+        if before is not None:
+            where += (
+                f" AND ({c['sort_key']} < %s OR ({c['sort_key']} = %s AND {c['record_id']} < %s))"
+            )
+            params += [adapt(before[0]), adapt(before[0]), int(before[1])]
+        if among is not None:
+            where += f" AND {c['record_id']} IN ({among_sql})"
+            params += list(among_params)
+        # A derived table per principal: SQLite refuses ORDER BY ... LIMIT directly inside a
+        # UNION member, both engines accept it here. Only quoted names and placeholders are
+        # put in the text (the ``among`` subquery is Django's own, with its values bound).
+        parts.append(
+            f"SELECT * FROM (SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608
+            f"WHERE {where} ORDER BY {c['sort_key']} DESC, {c['record_id']} DESC LIMIT %s) "
+            f"AS {quote(f'window_{index}')}"
+        )
+        params.append(int(window))
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    # The raw cursor gives SQLite's text or naive times: converted as the ORM would.
+    sort_key = Value(None, output_field=meta.get_field("sort_key"))
+    converters = connection.ops.get_db_converters(sort_key)
+    result = []
+    for principal_kind, principal_id, record_id, key, sections in rows:
+        for converter in converters:
+            key = converter(key, sort_key, connection)
+        result.append((int(principal_kind), int(principal_id), int(record_id), key, int(sections)))
+    return result

@@ -197,12 +197,12 @@ def test_the_count_walks_on_from_the_page_or_counts_the_viewers_list(
 def test_the_tables_dates_read_as_the_date_filter_writes_them():
     from django.utils import dateformat
 
-    from roundtable.galleries.templatetags.galleries import _day
+    from roundtable.lib.html import short_day
 
     for month in range(1, 13):
         day = date(2026, month, 1 + month * 2)
-        assert _day(day) == dateformat.format(day, "j M Y")
-    assert _day(None) == ""
+        assert short_day(day) == dateformat.format(day, "j M Y")
+    assert short_day(None) == ""
 
 
 def test_a_page_number_past_any_offset_the_database_takes_is_a_page_not_an_error(
