@@ -90,6 +90,12 @@ try:
         }
     elif _db["ENGINE"] == "django.db.backends.postgresql":
         _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            # Values sent apart from the SQL, and a statement run twice on a connection kept
+            # planned in the server (psycopg's automatic preparation). Planning took longer
+            # than running most of a page's small queries (ADR 0013). Off behind a pooler
+            # that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+            _db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
         _db["ENGINE"] = "django.db.backends.postgresql"
     else:
         raise EnvError("DATABASE_URL must point at SQLite or PostgreSQL.")
