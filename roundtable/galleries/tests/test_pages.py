@@ -314,3 +314,26 @@ def test_names_and_answers_holding_markup_are_shown_as_text(personas, client_for
     assert "&lt;b&gt;Ember&lt;/b&gt; O&#x27;DOWD &lt;SCRIPT&gt;" in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
     assert '<img src=x onerror="alert(1)">' not in html
+
+
+def test_a_field_column_heading_links_its_sort_and_says_how_the_table_is_sorted(
+    personas, client_for
+):
+    w = world(personas)
+    alice = client_for(personas.alice)
+
+    def heading(response: Any, label: str) -> str:
+        body: str = response.content.decode()
+        head = body[body.index('<thead class="govuk-table__head">') : body.index("</thead>")]
+        end = head.index(f">{label}</")
+        return head[head.rindex("<th ", 0, end) : head.index("</th>", end)]
+
+    unsorted = heading(_page(alice, w.gallery), "Home Office notified")
+    assert "aria-sort" not in unsorted
+    assert 'href="?sort=f_notified_on&amp;dir=asc"' in unsorted
+    rising = heading(_page(alice, w.gallery, "sort=f_notified_on&dir=asc"), "Home Office notified")
+    assert 'aria-sort="ascending"' in rising
+    assert "dir=desc" in rising  # a second press reverses it
+    falling = _page(alice, w.gallery, "sort=f_notified_on&dir=desc")
+    assert 'aria-sort="descending"' in heading(falling, "Home Office notified")
+    assert "aria-sort" not in heading(falling, "Custody status")

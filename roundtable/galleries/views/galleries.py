@@ -9,6 +9,7 @@ level a team outside the managers states its purpose first, as on an audited cas
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -134,6 +135,31 @@ def _sort_links(form: MemberFilterForm, query: member_selectors.MemberQuery) -> 
     return links
 
 
+@dataclass(frozen=True)
+class ColumnHeader:
+    """A gallery field's column heading: its sort link, and how the table is sorted by it."""
+
+    label: str
+    link: str
+    aria_sort: str
+
+
+def _column_headers(
+    form_spec: member_selectors.GalleryForm,
+    query: member_selectors.MemberQuery,
+    links: dict[str, str],
+) -> list[ColumnHeader]:
+    """Worked out here, not by the template (which looked each column up in every link)."""
+    headers = []
+    for column in form_spec.promoted:
+        value = f"f_{column.key}"
+        aria = ""
+        if query.sort == value:
+            aria = "descending" if query.descending else "ascending"
+        headers.append(ColumnHeader(str(column.label), links.get(value, ""), aria))
+    return headers
+
+
 @login_required
 @require_GET
 def gallery_detail(request: HttpRequest, code: UUID) -> HttpResponse:
@@ -168,14 +194,15 @@ def gallery_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     )
     kept = form.query_string()
     key = {"scope": "gallery", "key": str(gallery.code)}
+    sort_links = _sort_links(form, query)
     context: dict[str, Any] = {
         "gallery": gallery,
         "form": form,
         "query": query,
         "page": page,
-        "columns": form_spec.promoted,
+        "column_headers": _column_headers(form_spec, query, sort_links),
         "kept": kept,
-        "sort_links": _sort_links(form, query),
+        "sort_links": sort_links,
         "is_manager": access.is_manager(viewer, gallery),
         "removed": query.state == MembershipState.REMOVED,
         "saved_views": saved_views_for(request.user, viewer, gallery),
