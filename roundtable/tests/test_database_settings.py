@@ -4,16 +4,13 @@ in the server (ADR 0013), unless the operator turns it off for a pooler that can
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from django.db import connection
 
 from roundtable.directory.models import Team
+from roundtable.testing.processes import run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = (
     "import json, django; django.setup(); from django.conf import settings; "
     "db = settings.DATABASES['default']; "
@@ -22,25 +19,14 @@ SCRIPT = (
 
 
 def _settings(tmp_path: Path, **environment: str) -> dict[str, object]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ROUNDTABLE")}
-    env.pop("DATABASE_URL", None)
-    env.pop("DATABASE_PREPARED_STATEMENTS", None)
-    env.update(
+    result = run_python(
+        ["-c", SCRIPT],
         {
             "ROUNDTABLE_ENV": "test",
             "ROUNDTABLE_VAR_DIR": str(tmp_path),
             "DJANGO_SETTINGS_MODULE": "roundtable.settings",
             **environment,
-        }
-    )
-    result = subprocess.run(  # noqa: S603 (fixed argv, our own interpreter)
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        },
     )
     assert result.returncode == 0, result.stderr
     found: dict[str, object] = json.loads(result.stdout)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +15,7 @@ from roundtable.lib.env import (
     env_secret,
     env_str,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
+from roundtable.testing.processes import run_python
 
 
 @pytest.mark.parametrize("word", ["1", "true", "YES", "on"])
@@ -73,19 +69,7 @@ def test_required_secret_missing_or_short_is_refused_without_echoing_it():
 
 
 def _start(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ROUNDTABLE")}
-    env.pop("DATABASE_URL", None)
-    env.pop("SECRET_KEY", None)
-    env.update(environment)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python(["manage.py", "check"], environment)
 
 
 def test_malformed_variable_stops_start_up_with_a_message_naming_it(tmp_path):
@@ -153,28 +137,20 @@ def test_well_formed_production_settings_start(tmp_path):
 
 
 def test_production_hashes_passwords_with_full_cost_argon2(tmp_path):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ROUNDTABLE")}
-    env.update(
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.PASSWORD_HASHERS[0])"
+    )
+    result = run_python(
+        ["-c", script],
         {
             "ROUNDTABLE_ENV": "production",
             "SECRET_KEY": "k" * 50,
             "ALLOWED_HOSTS": "rt.example",
             "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
             "ROUNDTABLE_VAR_DIR": str(tmp_path),
-        }
-    )
-    script = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.PASSWORD_HASHERS[0])"
-    )
-    result = subprocess.run(  # noqa: S603 (fixed argv, our own interpreter)
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "roundtable.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+            "DJANGO_SETTINGS_MODULE": "roundtable.settings",
+        },
     )
     assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher", (
         result.stderr

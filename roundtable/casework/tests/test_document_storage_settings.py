@@ -9,12 +9,11 @@ contacting it. The filesystem store is exercised by every other document test.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from roundtable.testing.processes import run_python
+
 SCRIPT = (
     "import json, django; django.setup(); from django.conf import settings; "
     "from django.core.files.storage import storages; s = storages['documents']; "
@@ -26,24 +25,14 @@ SCRIPT = (
 
 
 def _run(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("ROUNDTABLE")}
-    env.pop("DATABASE_URL", None)
-    env.update(
+    return run_python(
+        ["-c", SCRIPT],
         {
             "ROUNDTABLE_ENV": "test",
             "ROUNDTABLE_VAR_DIR": str(tmp_path),
             "DJANGO_SETTINGS_MODULE": "roundtable.settings",
             **environment,
-        }
-    )
-    return subprocess.run(  # noqa: S603 (fixed argv, our own interpreter)
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        },
     )
 
 
