@@ -95,7 +95,13 @@ try:
             # planned in the server (psycopg's automatic preparation). Planning took longer
             # than running most of a page's small queries (ADR 0013). Off behind a pooler
             # that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
-            _db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+            # Added to what the URL's query string asked for (sslmode and the like), not in
+            # place of it.
+            _db["OPTIONS"] = {
+                **_db.get("OPTIONS", {}),
+                "server_side_binding": True,
+                "prepare_threshold": 2,
+            }
         _db["ENGINE"] = "django.db.backends.postgresql"
     else:
         raise EnvError("DATABASE_URL must point at SQLite or PostgreSQL.")

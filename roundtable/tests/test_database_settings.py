@@ -42,6 +42,22 @@ def test_postgresql_prepares_repeated_statements_by_default(tmp_path):
     assert found["options"] == {"server_side_binding": True, "prepare_threshold": 2}
 
 
+def test_options_in_the_url_are_kept_beside_them(tmp_path):
+    found = _settings(tmp_path, DATABASE_URL=f"{PG_URL}?sslmode=require&connect_timeout=5")
+    assert found["options"] == {
+        "sslmode": "require",
+        "connect_timeout": 5,
+        "server_side_binding": True,
+        "prepare_threshold": 2,
+    }
+    off = _settings(
+        tmp_path,
+        DATABASE_URL=f"{PG_URL}?sslmode=require",
+        DATABASE_PREPARED_STATEMENTS="off",
+    )
+    assert off["options"] == {"sslmode": "require"}
+
+
 def test_an_operator_behind_a_transaction_pooler_can_turn_it_off(tmp_path):
     found = _settings(tmp_path, DATABASE_URL=PG_URL, DATABASE_PREPARED_STATEMENTS="off")
     assert found["options"] == {}
