@@ -2,29 +2,23 @@
 
 A typo-tolerant search of a national register can list fifty people where a local one lists
 one, so the rows are the page's one loop that grows with the population. They are written here
-with f-strings over the standard library's ``html.escape`` (Django's ``escape`` and
-``format_html`` check every argument for lazy strings, about 57 µs a row), and the translated
-words are looked up once per table, not once per row. What a row shows was decided by the
+with f-strings over ``roundtable.lib.html.cell``, the standard library's ``html.escape`` (Django's
+``escape`` and ``format_html`` check every argument for lazy strings, about 57 µs a row), and the
+translated words are looked up once per table, not once per row. What a row shows was decided by the
 selector (``SearchHit``); this only writes it, and every value is escaped.
 """
 
 from __future__ import annotations
-
-from html import escape
 
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from roundtable.lib.html import cell as _e
 from roundtable.records.selectors.search import SearchHit
 
 register = template.Library()
-
-
-def _e(value: object) -> str:
-    """Escaped as Django's ``escape`` does it (``&``, ``<``, ``>``, ``"`` and ``'``)."""
-    return escape(str(value), quote=True)
 
 
 def _born(hit: SearchHit, estimated: str) -> str:
