@@ -30,6 +30,11 @@ def _hash_once(raw_password: str | None) -> str:
     return make_password(raw_password)
 
 
+def test_password_hash() -> str:
+    """The stored hash of ``TEST_PASSWORD`` (computed once per process)."""
+    return _hash_once(TEST_PASSWORD)
+
+
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partnership
