@@ -147,7 +147,7 @@ def personas(db: None) -> Personas:
     Membership.objects.bulk_create(
         Membership(user=user, team=teams[team], role=role)
         for user, (_e, _n, _o, team, role, _c) in zip(users, _PEOPLE, strict=True)
-        if team
+        if team and role is not None
     )
     CapabilityGrant.objects.bulk_create(
         CapabilityGrant(user=user, capability=capability)
