@@ -236,6 +236,23 @@ def test_rescoring_one_person_costs_the_same_queries_however_many_people_there_a
 
 
 @time_machine.travel(TODAY, tick=False)
+def test_recording_an_offence_reads_nothing_it_already_checked(
+    personas, testshire, django_assert_max_num_queries
+):
+    partnership, categories = testshire
+    publish(partnership, HarmModelKind.CHI, {"VAP-ABH": 120})
+    jordan = person(personas.alice, "Jordan", "Example")
+    record(personas.alice, jordan, categories["VAP-ABH"], date(2026, 5, 1))
+    # The acting team's role and the person's access row, the insert, the touch of the record
+    # (two updates), the rescoring (eight, above), the audit event, and the savepoints around
+    # them: 18 when this was written. ``full_clean`` had added 25 (each related row read again,
+    # and each of the model's six constraints tried in a savepoint of its own).
+    with django_assert_max_num_queries(20) as captured:
+        record(personas.alice, jordan, categories["VAP-ABH"], date(2026, 5, 2))
+    assert not [q for q in captured.captured_queries if '"_check"' in q["sql"]]
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_rfg_can_take_its_gravity_from_the_chi_days_in_use(personas, testshire):
     partnership, categories = testshire
     publish(partnership, HarmModelKind.CHI, {"VAP-ABH": 120, "BUR-DWL": 365})
