@@ -9,17 +9,21 @@ open to the partnership; dave (another partnership) never does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import replace as replaced
 from datetime import date
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.templatetags.cache import CacheNode
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roundtable.audit.models import AuditEvent
 from roundtable.galleries.models import Gallery, GalleryAccess, GalleryMembership, SavedView
 from roundtable.galleries.selectors import members as selectors
+from roundtable.galleries.services.galleries import GalleryDetails, gallery_update
 from roundtable.galleries.services.saved_views import saved_view_create
 from roundtable.galleries.tests.helpers import add, gallery, person, remove, share, team_of
 from roundtable.records.models import Profile
@@ -337,3 +341,47 @@ def test_a_field_column_heading_links_its_sort_and_says_how_the_table_is_sorted(
     falling = _page(alice, w.gallery, "sort=f_notified_on&dir=desc")
     assert 'aria-sort="descending"' in heading(falling, "Home Office notified")
     assert "aria-sort" not in heading(falling, "Custody status")
+
+
+def _filter_form(response: Any) -> str:
+    html: str = response.content.decode()
+    start = html.index('data-testid="member-filters"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_unfiltered_filters_are_drawn_from_the_cache_and_follow_a_change_of_statuses(
+    personas, client_for, monkeypatch
+):
+    w = world(personas)
+    alice = client_for(personas.alice)
+    cache.clear()
+    drawn = _filter_form(_page(alice, w.gallery))  # drawn, and kept
+    kept = _filter_form(_page(alice, w.gallery))  # from the cache
+    with monkeypatch.context() as patched:  # the same page with the fragment drawn every time
+        patched.setattr(CacheNode, "render", lambda node, context: node.nodelist.render(context))
+        uncached = _filter_form(_page(alice, w.gallery))
+    assert drawn == kept == uncached
+    assert 'value="In the community"' in kept and "Custody status" in kept
+
+    chosen = w.gallery
+    details = GalleryDetails(
+        name=chosen.name,
+        purpose=chosen.purpose,
+        access=chosen.access,
+        section=chosen.section,
+        statuses=("In custody", "In the community"),
+        managing_teams=tuple(chosen.managing_teams.all()),
+        viewer_teams=tuple(chosen.viewer_teams.all()),
+    )
+    gallery_update(
+        actor=None,
+        gallery=chosen,
+        details=replaced(details, statuses=("In custody", "Deported")),
+        expected_version=chosen.version,
+    )
+    after = _filter_form(_page(alice, w.gallery))
+    assert 'value="Deported"' in after
+    assert 'value="In the community"' not in after
+    # A filtered page draws its fields afresh: the value asked for, and its error, are shown.
+    asked = _filter_form(_page(alice, w.gallery, "name=quarr&added_from=31/02/2026"))
+    assert 'value="quarr"' in asked and "Enter a real date" in asked
