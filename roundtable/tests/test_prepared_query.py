@@ -1,0 +1,91 @@
+"""``lib.prepared.PreparedQuery``: a query compiled once, run with each call's values, on either
+database; its rows and its model instances are what the ORM itself would give."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from roundtable.lib.prepared import PreparedQuery
+from roundtable.records.models import Address, ProfileAlias
+from roundtable.records.services.profiles import address_add, alias_add
+from roundtable.risk.tests.risk_helpers import person
+
+pytestmark = pytest.mark.django_db
+
+
+def _addresses(profile: int):
+    return Address.objects.filter(profile_id=profile).order_by("-from_date", "-id")
+
+
+ADDRESSES = PreparedQuery(_addresses, profile=-9_001)
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+def test_objects_are_the_orms_own_instances_for_each_call_s_values(personas):
+    alice = personas.alice
+    jordan = person(alice, "Jordan", "Example")
+    other = person(alice, "Riley", "Sample")
+    address_add(
+        actor=alice,
+        profile=jordan,
+        line1="1 Test Street",
+        town="Testbury",
+        postcode="TE1 1ST",
+        from_date=date(2025, 3, 1),
+    )
+    address_add(
+        actor=alice,
+        profile=jordan,
+        line1="2 Ünïcode Row",
+        town="Testbury",
+        postcode="TE2 2ND",
+        from_date=date(2026, 1, 9),
+    )
+    address_add(actor=alice, profile=other, line1="3 Elsewhere", postcode="TE3 3RD")
+
+    for profile in (jordan, other):
+        with CaptureQueriesContext(connection) as queries:
+            made = ADDRESSES.objects(profile=profile.pk)
+        assert len(queries.captured_queries) == 1
+        expected = list(_addresses(profile.pk))
+        assert [_fields(a) for a in made] == [_fields(a) for a in expected]
+        assert all(
+            type(a.created_at) is type(e.created_at) for a, e in zip(made, expected, strict=True)
+        )
+        assert all(not a._state.adding and a._state.db == "default" for a in made)
+    assert ADDRESSES.objects(profile=-1) == []
+
+
+def test_rows_bind_the_values_where_the_stand_ins_were(personas):
+    alice = personas.alice
+    jordan = person(alice, "Jordan", "Example")
+    alias_add(actor=alice, profile=jordan, given_name="Jay", family_name="Exemplar")
+    names = PreparedQuery(
+        lambda profile, family: ProfileAlias.objects.filter(
+            profile_id=profile, family_name=family
+        ).values("given_name"),
+        profile=-9_002,
+        family="~stand-in~",
+    )
+    assert names.rows(profile=jordan.pk, family="Exemplar") == [{"given_name": "Jay"}]
+    assert names.rows(profile=jordan.pk, family="Example") == []
+    with pytest.raises(ValueError, match="Give exactly"):
+        names.rows(profile=jordan.pk)
+
+
+def test_what_it_cannot_do_it_refuses():
+    with pytest.raises(ValueError, match="distinct"):
+        PreparedQuery(_addresses, profile=-1, other=-1)
+    related = PreparedQuery(
+        lambda profile: Address.objects.filter(profile_id=profile).select_related("profile"),
+        profile=-9_003,
+    )
+    with pytest.raises(ValueError, match="plain queryset"):
+        related.objects(profile=1)
