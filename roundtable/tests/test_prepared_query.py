@@ -4,6 +4,7 @@ database; its rows and its model instances are what the ORM itself would give.""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -24,7 +25,7 @@ def _addresses(profile: int):
 ADDRESSES = PreparedQuery(_addresses, profile=-9_001)
 
 
-def _fields(instance) -> dict:
+def _fields(instance: Any) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
 
 
@@ -52,7 +53,7 @@ def test_objects_are_the_orms_own_instances_for_each_call_s_values(personas):
 
     for profile in (jordan, other):
         with CaptureQueriesContext(connection) as queries:
-            made = ADDRESSES.objects(profile=profile.pk)
+            made: list[Any] = ADDRESSES.objects(profile=profile.pk)
         assert len(queries.captured_queries) == 1
         expected = list(_addresses(profile.pk))
         assert [_fields(a) for a in made] == [_fields(a) for a in expected]
