@@ -7,20 +7,26 @@ per database, and run with the real values bound where the stand-ins were. The r
 selectors that build the querysets; only the compiling is saved.
 
 Stand-ins must be values that cannot occur as constants in the query (large negative ids, a
-date in 1901), each distinct; every parameter equal to a stand-in is replaced, every other
-parameter is kept as compiled.
+date in 1901), each distinct, and within the range of the field they stand in for: Django
+compiles an out-of-range value (a negative number for a positive small integer) as "no rows" and
+``_compile`` then raises ``EmptyResultSet``. Every parameter equal to a stand-in is replaced,
+every other parameter is kept as compiled.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
+from django.db.models.query import (  # type: ignore[attr-defined]  # not in django-stubs
+    ModelIterable,
+    get_related_populators,
+)
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -31,17 +37,35 @@ def _adapt(connection: BaseDatabaseWrapper, value: Any) -> Any:
     return value
 
 
+def _slot_key(value: Any) -> str:
+    """What a stand-in and a compiled parameter are matched by. On PostgreSQL the compiler wraps
+    the value of a small or big integer field in psycopg's ``Int2``/``Int8`` (subclasses of
+    ``int`` whose ``repr`` names the wrapper), so integers match by value; anything else by
+    ``repr``, which keeps ``1``, ``True`` and ``"1"`` apart."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"int:{int(value)}"
+    return repr(value)
+
+
+def _bind(slot: Any, value: Any) -> Any:
+    """A call's value in the place of a stand-in, in the same wrapper as the compiled one."""
+    if isinstance(slot, int) and type(slot) not in (int, bool) and isinstance(value, int):
+        return type(slot)(value)  # psycopg's Int2 / Int8: the statement's parameter type
+    return value
+
+
 class PreparedQuery:
     """``build(**stand_ins)`` compiled once per database alias; ``rows(**values)`` runs it, and
-    ``objects(**values)`` gives model instances (for a queryset of one model's own fields)."""
+    ``objects(**values)`` gives model instances, as the ORM would have."""
 
     def __init__(self, build: Callable[..., QuerySet[Any]], **stand_ins: Any) -> None:
-        if len({repr(value) for value in stand_ins.values()}) != len(stand_ins):
+        if len({_slot_key(value) for value in stand_ins.values()}) != len(stand_ins):
             raise ValueError("Every stand-in must be a distinct value")
         self._build = build
         self._stand_ins = stand_ins
         self._compiled: dict[str, tuple[str, list[tuple[str | None, Any]]]] = {}
         self._compilers: dict[str, SQLCompiler] = {}
+        self._of_models = False
         self._lock = threading.Lock()
 
     def _compile(self, using: str) -> tuple[str, list[tuple[str | None, Any]]]:
@@ -49,9 +73,12 @@ class PreparedQuery:
         queryset = self._build(**self._stand_ins)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        slots = {repr(_adapt(connection, value)): name for name, value in self._stand_ins.items()}
-        template = [(slots.get(repr(param)), param) for param in params]
+        slots = {
+            _slot_key(_adapt(connection, value)): name for name, value in self._stand_ins.items()
+        }
+        template = [(slots.get(_slot_key(param)), param) for param in params]
         self._compilers[using] = compiler
+        self._of_models = queryset._iterable_class is ModelIterable
         return sql, template
 
     def sql(self, using: str = "default") -> tuple[str, list[tuple[str | None, Any]]]:
@@ -69,7 +96,7 @@ class PreparedQuery:
         connection = connections[using]
         sql, template = self.sql(using)
         params = [
-            _adapt(connection, values[name]) if name is not None else constant
+            _bind(constant, _adapt(connection, values[name])) if name is not None else constant
             for name, constant in template
         ]
         with connection.cursor() as cursor:
@@ -84,21 +111,27 @@ class PreparedQuery:
         names, rows = self._run(using, values)
         return [dict(zip(names, row, strict=True)) for row in rows]
 
-    def objects(self, using: str = "default", **values: Any) -> list[Model]:
-        """Run the query and build its model's instances as the ORM would: each column through
-        its field's conversion, then ``Model.from_db``. Only for a queryset of one model's own
-        columns (no ``select_related``, no annotations, no ``values``)."""
+    def objects(self, using: str = "default", **values: Any) -> list[Any]:
+        """Run the query and build its model's instances as the ORM's own iterator does: each
+        column through its field's conversion, ``Model.from_db``, the ``select_related``
+        objects and the annotations. Not for ``values()`` querysets (use ``rows``)."""
         _names, fetched = self._run(using, values)
-        rows: Iterable[Sequence[Any]] = fetched
         compiler = self._compilers[using]
         klass_info = compiler.klass_info
-        if not klass_info or klass_info.get("related_klass_infos") or compiler.annotation_col_map:
-            raise ValueError("objects() needs a plain queryset of one model")
+        if not klass_info or not self._of_models:
+            raise ValueError("objects() needs a queryset of model instances, not values()")
         select = compiler.select
-        fields = [expression for expression, _sql, _alias in select]
-        converters = compiler.get_converters(fields)
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
         model = klass_info["model"]
-        attnames = [expression.target.attname for expression in fields]
-        return [model.from_db(using, attnames, row) for row in rows]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        annotations = compiler.annotation_col_map or {}
+        made = []
+        for row in compiler.results_iter(results=[cast(list[Sequence[Any]], fetched)]):
+            instance = model.from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in annotations.items():
+                setattr(instance, name, row[position])
+            made.append(instance)
+        return made

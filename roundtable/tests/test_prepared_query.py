@@ -81,12 +81,61 @@ def test_rows_bind_the_values_where_the_stand_ins_were(personas):
         names.rows(profile=jordan.pk)
 
 
+def test_objects_bring_their_select_related_objects_and_annotations(personas):
+    from django.db.models import Count
+
+    alice = personas.alice
+    jordan = person(alice, "Jordan", "Example")
+    address_add(actor=alice, profile=jordan, line1="1 Test Street", postcode="TE1 1ST")
+    with_person = PreparedQuery(
+        lambda profile: (
+            Address.objects.filter(profile_id=profile)
+            .select_related("profile__owning_team__organisation")
+            .annotate(aliases=Count("profile__aliases"))
+        ),
+        profile=-9_004,
+    )
+
+    [made] = with_person.objects(profile=jordan.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert made.profile.pk == jordan.pk
+        assert made.profile.family_name == "Example"
+        assert made.profile.owning_team.organisation.name == "Testshire Police"
+        assert made.aliases == 0
+    assert queries.captured_queries == []  # all of it came with the row
+    assert _fields(made.profile) == _fields(jordan.__class__.objects.get(pk=jordan.pk))
+
+
 def test_what_it_cannot_do_it_refuses():
     with pytest.raises(ValueError, match="distinct"):
         PreparedQuery(_addresses, profile=-1, other=-1)
-    related = PreparedQuery(
-        lambda profile: Address.objects.filter(profile_id=profile).select_related("profile"),
+    values = PreparedQuery(
+        lambda profile: Address.objects.filter(profile_id=profile).values("line1"),
         profile=-9_003,
     )
-    with pytest.raises(ValueError, match="plain queryset"):
-        related.objects(profile=1)
+    with pytest.raises(ValueError, match="not values"):
+        values.objects(profile=1)
+
+
+def test_small_and_big_integer_fields_bind_on_either_database(personas):
+    """PostgreSQL's compiler wraps these fields' values (Int2, Int8): they must still bind."""
+    from roundtable.tasking.models import Watch
+
+    alice = personas.alice
+    jordan = person(alice, "Jordan", "Example")
+    watch = Watch.objects.create(
+        user=alice, record_kind=int(jordan.record_kind), record_id=jordan.pk
+    )
+    watches = PreparedQuery(
+        lambda user, kind, record: Watch.objects.filter(
+            user_id=user, record_kind=kind, record_id=record
+        ),
+        user=-9_005,
+        kind=32_101,  # in the range of a positive small integer, as a stand-in must be
+        record=-9_006,
+    )
+    assert [
+        w.pk for w in watches.objects(user=alice.pk, kind=watch.record_kind, record=jordan.pk)
+    ] == [watch.pk]
+    assert watches.objects(user=alice.pk, kind=watch.record_kind, record=jordan.pk + 1) == []

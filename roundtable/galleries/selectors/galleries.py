@@ -112,6 +112,15 @@ def members(
     )
 
 
+#: The person's spells in every gallery, for the card (compiled once, as above).
+_SPELLS = PreparedQuery(
+    lambda profile: GalleryMembership.objects.filter(profile_id=profile).order_by(
+        "gallery__name", "-added_on"
+    ),
+    profile=-7_401_003,
+)
+
+
 def person_galleries(
     viewer: policy.Viewer, profile: Any
 ) -> tuple[list[GalleryMembership], list[Gallery]]:
@@ -125,9 +134,7 @@ def person_galleries(
     openable = _card_galleries(viewer, viewer.team_id)
     spells = [
         spell
-        for spell in GalleryMembership.objects.filter(profile_id=profile.pk).order_by(
-            "gallery__name", "-added_on"
-        )
+        for spell in _SPELLS.objects(profile=profile.pk)
         if spell.gallery_id in openable
         and mask & BIT[openable[spell.gallery_id].section]
         # A removed spell is the managing teams' alone, as on the gallery page (``spell_for``).

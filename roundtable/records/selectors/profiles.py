@@ -131,15 +131,17 @@ def _relationships(viewer: policy.Viewer, profile: Profile) -> list[RelatedPerso
     return result
 
 
-def _detail_query(model: type[Any], *order: str) -> PreparedQuery:
+def _detail_query(model: type[Any], *order: str, related: tuple[str, ...] = ()) -> PreparedQuery:
     return PreparedQuery(
-        lambda profile: model.objects.filter(profile_id=profile).order_by(*order),
+        lambda profile: (
+            model.objects.filter(profile_id=profile).select_related(*related).order_by(*order)
+        ),
         profile=-7_501_001,
     )
 
 
 #: Each section's detail rows of one person, compiled once per process (lib/prepared.py): the
-#: ORM spent longer building and compiling these five small queries than the database took to
+#: ORM spent longer building and compiling these six small queries than the database took to
 #: answer them, on every person's page.
 _DETAILS = {
     "aliases": _detail_query(ProfileAlias, "family_name", "given_name", "pk"),
@@ -147,13 +149,16 @@ _DETAILS = {
     "addresses": _detail_query(Address, "-from_date", "-id"),  # as Address.Meta.ordering
     "contacts": _detail_query(ContactPoint, "kind", "pk"),
     "vehicles": _detail_query(Vehicle, "registration"),
+    "warnings": _detail_query(
+        WarningMarker, "-is_active", "review_date", "pk", related=("raised_by_team__organisation",)
+    ),
 }
 
 
 def _details(name: str, profile: Profile) -> list[Any]:
     rows = _DETAILS[name].objects(profile=profile.pk)
     for row in rows:  # as the related manager would: the row's person is this one
-        row.profile = profile  # type: ignore[attr-defined]
+        row.profile = profile
     return rows
 
 
@@ -172,11 +177,7 @@ def profile_page(reached: Reached[Profile]) -> ProfilePage:
         page.contacts = _details("contacts", profile)
         page.vehicles = _details("vehicles", profile)
     if Section.WARNINGS in allowed:
-        page.warnings = list(
-            profile.warnings.select_related("raised_by_team__organisation").order_by(
-                "-is_active", "review_date", "pk"
-            )
-        )
+        page.warnings = _details("warnings", profile)
     if Section.RELATIONSHIPS in allowed:
         page.relationships = _relationships(reached.viewer, profile)
     return page

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from roundtable.directory.models import Membership, User
+from roundtable.lib.prepared import PreparedQuery
 from roundtable.sharing import kinds, policy
 from roundtable.sharing.sections import RecordKind, Section
 from roundtable.tasking import notice_subjects
@@ -281,11 +282,18 @@ def watch_page(
     return WatchPage(items=items, next_before=fetched[-1].pk if more and fetched else None)
 
 
+def _watch(user: int, kind: int, record: int) -> QuerySet[Watch]:
+    return Watch.objects.filter(user_id=user, record_kind=kind, record_id=record).order_by("pk")[:1]
+
+
+#: Asked on every record's page (the watch button): compiled once per process (lib/prepared.py).
+_WATCH = PreparedQuery(_watch, user=-7_602_001, kind=32_101, record=-7_602_003)
+
+
 def watch_of(user: User, record: Any) -> Watch | None:
     """The user's watch of a record, or None."""
-    return Watch.objects.filter(
-        user=user, record_kind=int(record.record_kind), record_id=record.pk
-    ).first()
+    found = _WATCH.objects(user=user.pk, kind=int(record.record_kind), record=record.pk)
+    return found[0] if found else None
 
 
 def watch_by_record_code(user: User, slug: str, code: Any) -> Watch | None:
