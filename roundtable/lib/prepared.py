@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, cast
+from uuid import UUID
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -31,9 +32,11 @@ from django.db.models.sql.compiler import SQLCompiler
 
 
 def _adapt(connection: BaseDatabaseWrapper, value: Any) -> Any:
-    """A value as the compiler passes it to the driver (dates become text on SQLite)."""
+    """A value as the compiler passes it to the driver (dates and UUIDs become text on SQLite)."""
     if isinstance(value, date):
         return connection.ops.adapt_datefield_value(value)
+    if isinstance(value, UUID) and not connection.features.has_native_uuid_field:
+        return value.hex
     return value
 
 

@@ -139,3 +139,18 @@ def test_small_and_big_integer_fields_bind_on_either_database(personas):
         w.pk for w in watches.objects(user=alice.pk, kind=watch.record_kind, record=jordan.pk)
     ] == [watch.pk]
     assert watches.objects(user=alice.pk, kind=watch.record_kind, record=jordan.pk + 1) == []
+
+
+def test_a_uuid_binds_on_either_database(personas):
+    """SQLite stores a UUID as its 32 hex digits, PostgreSQL natively: both must match."""
+    from uuid import UUID
+
+    from roundtable.records.models import Profile
+
+    jordan = person(personas.alice, "Jordan", "Example")
+    by_code = PreparedQuery(
+        lambda code: Profile.objects.filter(code=code),
+        code=UUID("00000000-0000-4000-8000-0000000090a1"),
+    )
+    assert [p.pk for p in by_code.objects(code=jordan.code)] == [jordan.pk]
+    assert by_code.objects(code=UUID("00000000-0000-4000-8000-0000000090a2")) == []
