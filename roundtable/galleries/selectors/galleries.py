@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, cast
 from uuid import UUID
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from roundtable.galleries import access
@@ -32,15 +31,16 @@ def _openable(team: int, partnership: int | None) -> QuerySet[Gallery]:
     return Gallery.objects.filter(pk__in=ids).order_by("name")
 
 
-def _openable_with_managed(team: int, partnership: int | None) -> QuerySet[Any]:
+def _openable_with_managed(team: int, partnership: int | None) -> QuerySet[Gallery]:
+    """``_openable`` with "does the team manage it", loading only what the card shows."""
     managed = Gallery.objects.filter(pk=OuterRef("pk"), managing_teams=team)
-    return _openable(team, partnership).annotate(managed=Exists(managed)).values(*_CARD_FIELDS)
+    return (
+        _openable(team, partnership)
+        .annotate(managed=Exists(managed))
+        .only("id", "code", "name", "section")
+    )
 
 
-#: What the person's page needs of each gallery (its card names and links them), in the
-#: model's field order (``Model.from_db`` takes them so).
-_CARD_FIELDS = ("id", "code", "name", "section", "managed")
-_LOADED = [f.attname for f in Gallery._meta.concrete_fields if f.attname in _CARD_FIELDS]
 #: ``galleries_for`` with "does the team manage it", compiled once per process (lib/prepared.py):
 #: the ORM took longer to build and compile it (about 1.3 ms) than the database took to answer,
 #: on every person's page.
@@ -52,23 +52,20 @@ _OPENABLE_WITH_MANAGED = PreparedQuery(
 def _card_galleries(viewer: policy.Viewer, team: int) -> dict[int, Gallery]:
     """The galleries the viewer may open, each with ``managed``, by id. Only the card's fields
     are loaded; any other is read from the database if something asks for it."""
-    if viewer.partnership_id is None:
-        rows = list(_openable_with_managed(team, None))
+    if viewer.partnership_id is None:  # a different shape of query: the ORM's own way
+        found = list(_openable_with_managed(team, None))
     else:
-        rows = _OPENABLE_WITH_MANAGED.rows(team=team, partnership=viewer.partnership_id)
-    result = {}
-    for row in rows:
-        values = [UUID(str(row[name])) if name == "code" else row[name] for name in _LOADED]
-        gallery = Gallery.from_db(DEFAULT_DB_ALIAS, _LOADED, values)
-        gallery.managed = bool(row["managed"])  # type: ignore[attr-defined]
-        result[gallery.pk] = gallery
-    return result
+        found = _OPENABLE_WITH_MANAGED.objects(team=team, partnership=viewer.partnership_id)
+    return {gallery.pk: gallery for gallery in found}
 
 
-def _gallery_query(code: UUID | str, team: int | None) -> QuerySet[Gallery]:
-    rows = Gallery.objects.select_related("partnership", "form__current_version").filter(code=code)
-    if team is not None:
-        rows = rows.annotate(
+def _gallery_query(code: UUID, team: int) -> QuerySet[Gallery]:
+    """The gallery with this code, its partnership and current form, and whether the team
+    manages it or is named as a viewer."""
+    return (
+        Gallery.objects.select_related("partnership", "form__current_version")
+        .filter(code=code)
+        .annotate(
             team_manages=Exists(
                 Gallery.managing_teams.through.objects.filter(
                     gallery_id=OuterRef("pk"), team_id=team
@@ -78,7 +75,8 @@ def _gallery_query(code: UUID | str, team: int | None) -> QuerySet[Gallery]:
                 Gallery.viewer_teams.through.objects.filter(gallery_id=OuterRef("pk"), team_id=team)
             ),
         )
-    return rows.order_by("pk")[:1]
+        .order_by("pk")[:1]
+    )
 
 
 #: Every gallery page and gallery ranking reads its gallery this way: compiled once per process
@@ -95,25 +93,22 @@ def gallery_for(viewer: policy.Viewer, code: UUID | str) -> Gallery | None:
     One query: the gallery, its partnership and current form, and whether the viewer's acting
     team manages it or is named as a viewer (``access`` then asks nothing more)."""
     team = viewer.team_id
-    gallery: Gallery | None
-    if team is None:
-        gallery = next(iter(_gallery_query(code, None)), None)
-    else:
-        try:
-            key = code if isinstance(code, UUID) else UUID(str(code))
-        except ValueError:
-            return None
-        found = _GALLERY_FOR_TEAM.objects(code=key, team=team)
-        gallery = found[0] if found else None
-    if gallery is None:
+    if team is None:  # no acting team opens any gallery (``access.may_open``)
         return None
-    if team is not None:
-        access.remember_team(
-            gallery,
-            team,
-            manages=getattr(gallery, "team_manages", False),
-            named=getattr(gallery, "team_named", False),
-        )
+    try:
+        key = code if isinstance(code, UUID) else UUID(str(code))
+    except ValueError:
+        return None
+    found = _GALLERY_FOR_TEAM.objects(code=key, team=team)
+    if not found:
+        return None
+    gallery: Gallery = found[0]
+    access.remember_team(
+        gallery,
+        team,
+        manages=getattr(gallery, "team_manages", False),
+        named=getattr(gallery, "team_named", False),
+    )
     return gallery if access.may_open(viewer, gallery) else None
 
 

@@ -132,12 +132,13 @@ def _relationships(viewer: policy.Viewer, profile: Profile) -> list[RelatedPerso
 
 
 def _detail_query(model: type[Any], *order: str, related: tuple[str, ...] = ()) -> PreparedQuery:
-    return PreparedQuery(
-        lambda profile: (
-            model.objects.filter(profile_id=profile).select_related(*related).order_by(*order)
-        ),
-        profile=-7_501_001,
-    )
+    """One model's rows of a person, in ``order`` (or the model's own ``Meta.ordering``)."""
+
+    def build(profile: int) -> Any:
+        rows = model.objects.filter(profile_id=profile).select_related(*related)
+        return rows.order_by(*order) if order else rows
+
+    return PreparedQuery(build, profile=-7_501_001)
 
 
 #: Each section's detail rows of one person, compiled once per process (lib/prepared.py): the
@@ -146,7 +147,7 @@ def _detail_query(model: type[Any], *order: str, related: tuple[str, ...] = ()) 
 _DETAILS = {
     "aliases": _detail_query(ProfileAlias, "family_name", "given_name", "pk"),
     "identifiers": _detail_query(Identifier, "kind", "value"),
-    "addresses": _detail_query(Address, "-from_date", "-id"),  # as Address.Meta.ordering
+    "addresses": _detail_query(Address),  # newest first, by its Meta.ordering
     "contacts": _detail_query(ContactPoint, "kind", "pk"),
     "vehicles": _detail_query(Vehicle, "registration"),
     "warnings": _detail_query(

@@ -317,3 +317,22 @@ def test_a_hidden_profile_shared_without_identity_does_not_name_the_person(
     body = response.content.decode()
     assert "Jordan" not in body and "TESTPERSON" not in body
     assert "A person (identity withheld)" in body
+
+
+def test_the_address_history_is_listed_newest_first(personas, client_for, jordan):
+    from datetime import date
+
+    for line, started in (("1 Old Street", date(2024, 6, 1)), ("2 New Road", date(2025, 7, 1))):
+        services.address_add(
+            actor=personas.alice,
+            profile=jordan,
+            line1=line,
+            postcode="TT1 1TT",
+            from_date=started,
+        )
+    page = client_for(personas.alice).get(url(jordan))
+    listed = page.context["page"].addresses
+    assert [a.line1 for a in listed[:2]] == ["2 New Road", "1 Old Street"]
+    assert [a.from_date for a in listed] == sorted((a.from_date for a in listed), reverse=True)
+    html = page.content.decode()
+    assert html.index("2 New Road") < html.index("1 Old Street")
