@@ -27,3 +27,25 @@ def phonetic(name: str) -> str:
     if not folded:
         return ""
     return str(jellyfish.metaphone(folded)).upper()[:20]
+
+
+#: Jaro-Winkler on folded first names at or above which two count as alike: "Jon"/"John",
+#: "Sara"/"Sarah", "Mohamed"/"Mohammed". Shared by search and the duplicate check.
+SIMILAR_GIVEN_NAME = 0.85
+
+
+def given_name_resembles(recorded: str, recorded_sound: str, typed: str, typed_sound: str) -> bool:
+    """Whether a recorded first name (folded, with its phonetic key) could be the typed one.
+
+    Alike when either is unknown, when one starts with the other (an initial, "Jon" typed for
+    "Jonathan"), when they sound the same, or when they are spelt alike. Nicknames that share
+    nothing with the name ("Bill" for "William") are not alike: they are found when recorded as
+    aliases.
+    """
+    if not recorded or not typed:
+        return True
+    if recorded.startswith(typed) or typed.startswith(recorded):
+        return True
+    if recorded_sound and recorded_sound == typed_sound:
+        return True
+    return bool(jellyfish.jaro_winkler_similarity(recorded, typed) >= SIMILAR_GIVEN_NAME)

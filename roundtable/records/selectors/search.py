@@ -32,7 +32,7 @@ from roundtable.records.models import (
     NameIndexEntry,
     Profile,
 )
-from roundtable.records.names import fold, phonetic
+from roundtable.records.names import fold, given_name_resembles, phonetic
 from roundtable.records.selectors.profiles import agencies_sharing
 from roundtable.sharing import policy
 from roundtable.sharing.kinds import SLUG_BY_KIND
@@ -116,6 +116,8 @@ class SearchResults:
     signposts_capped: bool
     # More people matched than were ranked: only the best SHORTLIST candidates were looked at.
     shortlisted: bool = False
+    # People matched the surname and dates but not the first name typed, and were left out.
+    first_name_narrowed: bool = False
 
     @property
     def count(self) -> int:
@@ -149,8 +151,15 @@ def _year_filter(query: SearchQuery) -> Q:
     return Q(birth_year__gte=query.born_from.year, birth_year__lte=query.born_to.year)
 
 
-_ENTRY_FIELDS = ("profile_id", "family_key", "given_key", "is_alias", "date_of_birth")
-Entry = tuple[int, str, str, bool, date | None]
+_ENTRY_FIELDS = (
+    "profile_id",
+    "family_key",
+    "given_key",
+    "is_alias",
+    "date_of_birth",
+    "given_phonetic",
+)
+Entry = tuple[int, str, str, bool, date | None, str]
 
 
 def _name_entries(query: SearchQuery) -> list[Entry]:
@@ -308,7 +317,7 @@ def _score(entries: list[Entry], query: SearchQuery) -> float:
     """How well a person's best name matches: surname, then first name, then date of birth."""
     family, given = fold(query.family_name), fold(query.given_name)
     best = 0.0
-    for _, family_key, given_key, is_alias, birth in entries:
+    for _, family_key, given_key, is_alias, birth, _ in entries:
         score = 60 * _similarity(family_key, family) if family else 30.0
         if given:
             score += 25 * _similarity(given_key, given)
@@ -401,6 +410,36 @@ def search_hit(
     return hit
 
 
+def _by_first_name(
+    found: set[int], entries_by_profile: dict[int, list[Entry]], query: SearchQuery
+) -> tuple[set[int], bool]:
+    """The candidates a typed first name leaves in, and whether it left any out.
+
+    Without an exact date of birth, a surname (misspelt or not) and a year match dozens of
+    people at national scale; listing them all would disclose each one's name, date of birth
+    and agencies in a signpost although the searcher said whom they were after. So a person
+    stays only when one of their names has a first name like the typed one
+    (``names.given_name_resembles``). With an exact date of birth the
+    few people found are all kept, however their first name is spelt: a missed match costs more
+    there than a line too many. People found by an identifier or an address alone have no index
+    rows to judge and are kept.
+    """
+    typed = fold(query.given_name)
+    if not typed or query.exact_birth_date is not None:
+        return found, False
+    sound = phonetic(query.given_name)
+    kept = {
+        pk
+        for pk in found
+        if pk not in entries_by_profile
+        or any(
+            given_name_resembles(entry[2], entry[5], typed, sound)
+            for entry in entries_by_profile[pk]
+        )
+    }
+    return kept, len(kept) < len(found)
+
+
 def _shortlist(
     found: set[int], entries_by_profile: dict[int, list[Entry]], query: SearchQuery
 ) -> tuple[list[int], dict[int, float], bool]:
@@ -418,6 +457,11 @@ def profile_search(*, viewer: policy.Viewer, query: SearchQuery) -> SearchResult
     found, entries_by_profile = _candidates(viewer, query)
     if not found:
         return SearchResults([], [], full_capped=False, signposts_capped=False)
+    found, narrowed = _by_first_name(found, entries_by_profile, query)
+    if not found:
+        return SearchResults(
+            [], [], full_capped=False, signposts_capped=False, first_name_narrowed=narrowed
+        )
     ids, scores, shortlisted = _shortlist(found, entries_by_profile, query)
     base: QuerySet[Profile] = Profile.objects.filter(
         _owner_condition(viewer, query.scope), pk__in=ids, merged_into__isnull=True
@@ -464,6 +508,7 @@ def profile_search(*, viewer: policy.Viewer, query: SearchQuery) -> SearchResult
         full_capped=len(full) > RESULT_CAP,
         signposts_capped=len(signposts) > RESULT_CAP,
         shortlisted=shortlisted,
+        first_name_narrowed=narrowed,
     )
 
 

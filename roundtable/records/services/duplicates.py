@@ -47,7 +47,7 @@ from roundtable.records.models import (
     Vehicle,
     WarningMarker,
 )
-from roundtable.records.names import fold, phonetic
+from roundtable.records.names import SIMILAR_GIVEN_NAME, fold, phonetic
 from roundtable.records.selectors.profiles import agencies_sharing
 from roundtable.records.selectors.search import SearchHit, search_hit
 from roundtable.records.services.profiles import name_index_rebuild
@@ -57,7 +57,6 @@ from roundtable.sharing.sections import RecordKind, Section
 from roundtable.sharing.services import access_rebuild
 
 CERTAIN, HIGH, MEDIUM = 100, 90, 60
-SIMILAR_GIVEN_NAME = 0.85  # Jaro-Winkler on folded first names: "Jon"/"John", "Sara"/"Sarah"
 MATCH_LIMIT = 50
 
 

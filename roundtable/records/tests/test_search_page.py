@@ -115,6 +115,85 @@ def test_year_of_birth_matches_the_whole_year(personas, client_for):
     assert set(codes(response, "full")) == {str(january.code), str(december.code)}
 
 
+def test_a_first_name_narrows_a_search_by_year_to_people_with_a_like_first_name(
+    personas, client_for
+):
+    born = {"date_of_birth": date(1985, 6, 3)}
+    jon = person(personas.alice, given_name="Jon", family_name="Quillfeather", **born)
+    jonathan = person(personas.alice, given_name="Jonathan", family_name="Quillfeather", **born)
+    signposted = person(personas.carol, given_name="John", family_name="Quillfeather", **born)
+    person(personas.alice, given_name="Priya", family_name="Quillfeather", **born)
+    person(personas.carol, given_name="Tomasz", family_name="Quillfeather", **born)
+    response = search(
+        client_for(personas.alice), family_name="Quilfeather", given_name="Jon", dob_year="1985"
+    )
+    assert set(codes(response, "full")) == {str(jon.code), str(jonathan.code)}
+    assert codes(response, "signposts") == [str(signposted.code)]
+    results = response.context["results"]
+    assert results.first_name_narrowed
+    page = response.content.decode()
+    assert 'data-testid="first-name-narrowed"' in page
+    assert "Only people with a first name like “Jon” are shown" in page
+    event = AuditEvent.objects.filter(action=Action.SEARCH).latest("pk")
+    assert event.detail["first_name_narrowed"] is True
+    assert event.result_count == 3
+
+
+def test_a_first_name_does_not_narrow_a_search_by_exact_date_of_birth(personas, client_for):
+    # With a full date of birth a missed match costs more than a line too many: everyone stays.
+    born = {"date_of_birth": date(1985, 6, 3)}
+    jon = person(personas.alice, given_name="Jon", family_name="Quillfeather", **born)
+    priya = person(personas.alice, given_name="Priya", family_name="Quillfeather", **born)
+    response = search(
+        client_for(personas.alice),
+        family_name="Quillfeather",
+        given_name="Jon",
+        **dob(3, 6, 1985),
+    )
+    assert codes(response, "full") == [str(jon.code), str(priya.code)]  # the like name first
+    assert not response.context["results"].first_name_narrowed
+    assert b'data-testid="first-name-narrowed"' not in response.content
+
+
+def test_a_search_by_year_without_a_first_name_is_not_narrowed(personas, client_for):
+    born = {"date_of_birth": date(1985, 6, 3)}
+    both = {
+        person(personas.alice, given_name=given, family_name="Quillfeather", **born).code
+        for given in ("Jon", "Priya")
+    }
+    response = search(client_for(personas.alice), family_name="Quillfeather", dob_year="1985")
+    assert set(codes(response, "full")) == {str(code) for code in both}
+    assert not response.context["results"].first_name_narrowed
+
+
+def test_a_first_name_recorded_as_an_alias_or_an_initial_keeps_the_person(personas, client_for):
+    born = {"date_of_birth": date(1985, 6, 3)}
+    william = person(personas.alice, given_name="William", family_name="Quillfeather", **born)
+    ProfileAlias.objects.create(profile=william, given_name="Bill", family_name="Quillfeather")
+    name_index_rebuild(profile=william)
+    initial = person(personas.alice, given_name="B", family_name="Quillfeather", **born)
+    person(personas.alice, given_name="Walter", family_name="Quillfeather", **born)
+    response = search(
+        client_for(personas.alice), family_name="Quillfeather", given_name="Bill", dob_year="1985"
+    )
+    assert set(codes(response, "full")) == {str(william.code), str(initial.code)}
+    assert response.context["results"].first_name_narrowed
+
+
+def test_nobody_with_a_like_first_name_says_why_the_list_is_empty(personas, client_for):
+    person(
+        personas.alice,
+        given_name="Priya",
+        family_name="Quillfeather",
+        date_of_birth=date(1985, 6, 3),
+    )
+    response = search(
+        client_for(personas.alice), family_name="Quillfeather", given_name="Jon", dob_year="1985"
+    )
+    assert response.context["results"].count == 0
+    assert 'data-testid="first-name-narrowed"' in response.content.decode()
+
+
 def test_range_of_years_matches_inclusive(personas, client_for):
     inside = [
         person(personas.alice, family_name="Quillfeather", date_of_birth=date(year, 5, 5))

@@ -114,6 +114,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "full_capped": results.full_capped,
             "signposts_capped": results.signposts_capped,
             "shortlisted": results.shortlisted,
+            "first_name_narrowed": results.first_name_narrowed,
         },
     )
     context = {"form": form, "results": results, "searched": True, "cap": RESULT_CAP}
