@@ -9,3 +9,8 @@ class SharingConfig(AppConfig):
     name = "roundtable.sharing"
     label = "sharing"
     verbose_name = "Sharing"
+
+    def ready(self) -> None:
+        from roundtable.lib import lookups
+
+        lookups.register()  # ``__in_ids``, for filters by ``policy.visible_ids``

@@ -502,7 +502,7 @@ def member_page(
 
     def mine() -> QuerySet[GalleryMembership]:  # the candidates on the viewer's own list
         visible = policy.visible_ids(viewer, RecordKind.PROFILE, section=gallery.section)
-        return candidates.filter(profile_id__in=visible)
+        return candidates.filter(profile_id__in_ids=visible)
 
     if walked is not None:
         plan = "walk"

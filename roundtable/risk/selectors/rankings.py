@@ -244,7 +244,7 @@ def _top_scores(
         start = end
     for section in (Section.OFFENDING, *scope.sections):
         visible = policy.visible_ids(viewer, RecordKind.PROFILE, section=section)
-        scores = scores.filter(profile_id__in=visible)
+        scores = scores.filter(profile_id__in_ids=visible)
     rows = scores.order_by(*ORDER).values_list(*FIELDS)[:want]
     return list(rows), "visible_first"
 
