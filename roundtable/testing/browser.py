@@ -194,7 +194,10 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 
     axe is evaluated through the DevTools protocol, which the page's CSP does not govern, so the
     page is checked exactly as users get it (CSP enforced) instead of in a CSP-bypassing context.
+    A step that has just clicked a link should first expect something of the new page; waiting
+    for its load here also keeps axe from starting while the old page is torn down.
     """
+    page.wait_for_load_state("load")
     page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
     result: dict[str, Any] = page.evaluate(
         """async (tags) => await axe.run(document, {

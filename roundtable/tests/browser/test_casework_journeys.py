@@ -274,6 +274,7 @@ def test_an_asb_officer_records_a_community_protection_warning_serves_it_and_see
     expect(page.get_by_test_id("target")).to_have_text("Robin NUISANCE")
     check(page)
     page.get_by_role("link", name="Record that it was served").click()
+    expect(page.get_by_label("Date served")).to_be_visible()  # the new page, before axe runs
     check(page)
     page.get_by_label("Date served").fill(today.strftime("%d/%m/%Y"))
     page.get_by_role("button", name="Save").click()
