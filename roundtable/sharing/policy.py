@@ -350,8 +350,8 @@ def visible_ids(viewer: Viewer, kind: int, *, section: str | None = None) -> Que
     """The ids of the records of one kind the viewer may open (with ``section``), as a subquery.
 
     For derived tables that name records by id (harm scores, figures): ``score.filter(
-    profile_id__in_ids=visible_ids(...))`` (``lib.lookups``: ``= ANY(ARRAY(...))`` on
-    PostgreSQL). It is driven by the access table's list index (principal,
+    profile_id__in=visible_ids(...))``, or ``__in_ids`` (``lib.lookups``) for a statement
+    without a LIMIT. It is driven by the access table's list index (principal,
     kind), so its cost grows with how many such records the viewer can see: callers use it when a
     top-N-first attempt with ``visible`` found too few rows, or when the set is known to be small.
     Same rule as ``visible``: live rows of the viewer's team or organisation, OR of their sections.
