@@ -7,9 +7,9 @@ to drop duplicates and probing in the order the subquery produced. For a team's 
 access rows probing a gallery's 50,000 members, 14.7 → 11.6 ms median (docs/performance.md).
 A list of values (not a subquery) is an ordinary ``IN`` on both.
 
-Not for a statement with ``ORDER BY`` and ``LIMIT``: there PostgreSQL may walk the ordering index
-and search the array for every row it reads (the ranking for a team that sees a small share went
-from about 40 to 100 ms median at 1M that way); keep ``__in`` there.
+Used where it was measured, a statement without ``LIMIT``. With ``ORDER BY`` and ``LIMIT`` the
+planner may prefer to walk the ordering index and search the array for every row it reads, so
+the rankings keep ``__in``.
 """
 
 from __future__ import annotations
