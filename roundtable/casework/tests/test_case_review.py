@@ -194,10 +194,12 @@ def test_the_lead_is_emailed_a_reference_and_a_link_and_no_personal_data(
         "manager@council.testshire.invalid",
         "spoc@police.testshire.invalid",
     ]
+    link = f"/casework/case-reviews/{activation.code}/"
     for message in mailoutbox:
-        text = message.subject + message.body
         assert activation.reference in message.subject
-        assert f"/casework/case-reviews/{activation.code}/" in message.body
+        assert link in message.body
+        # The link's random code may hold "1990" or any other short string: look past it.
+        text = message.subject + message.body.replace(link, "")
         for personal in (
             "Vera",
             "QUIETLIFE",
