@@ -55,7 +55,9 @@ def test_in_ids_reaches_foreign_keys(personas):
 
     alice = personas.alice
     jordan = person(alice, "Jordan", "Example")
+    theirs = person(personas.carol, "Riley", "Sample")
     viewer = policy.viewer_for_user(alice, alice.memberships.get().team)
     ids = policy.visible_ids(viewer, RecordKind.PROFILE)
     entries = NameIndexEntry.objects.filter(profile_id__in_ids=ids)
     assert {entry.profile_id for entry in entries} == {jordan.pk}
+    assert NameIndexEntry.objects.filter(profile_id=theirs.pk).exists()  # there, not visible

@@ -412,8 +412,8 @@ def search_hit(
 
 def _by_first_name(
     found: set[int], entries_by_profile: dict[int, list[Entry]], query: SearchQuery
-) -> tuple[set[int], bool]:
-    """The candidates a typed first name leaves in, and whether it left any out.
+) -> tuple[set[int], set[int]]:
+    """The candidates a typed first name leaves in, and those it leaves out.
 
     Without an exact date of birth, a surname (misspelt or not) and a year match dozens of
     people at national scale; listing them all would disclose each one's name, date of birth
@@ -426,7 +426,7 @@ def _by_first_name(
     """
     typed = fold(query.given_name)
     if not typed or query.exact_birth_date is not None:
-        return found, False
+        return found, set()
     sound = phonetic(query.given_name)
     kept = {
         pk
@@ -437,7 +437,19 @@ def _by_first_name(
             for entry in entries_by_profile[pk]
         )
     }
-    return kept, len(kept) < len(found)
+    return kept, found - kept
+
+
+def _any_shown(viewer: policy.Viewer, query: SearchQuery, ids: set[int]) -> bool:
+    """Whether any of these people would have been shown, as a result or a signpost: the page
+    may say that a first name left people out only then, or it would tell the searcher that a
+    hidden record matched."""
+    if not ids:
+        return False
+    rows = Profile.objects.filter(
+        _owner_condition(viewer, query.scope), pk__in=sorted(ids), merged_into__isnull=True
+    )
+    return policy.signpost_visible(viewer, rows).exists()
 
 
 def _shortlist(
@@ -457,7 +469,8 @@ def profile_search(*, viewer: policy.Viewer, query: SearchQuery) -> SearchResult
     found, entries_by_profile = _candidates(viewer, query)
     if not found:
         return SearchResults([], [], full_capped=False, signposts_capped=False)
-    found, narrowed = _by_first_name(found, entries_by_profile, query)
+    found, left_out = _by_first_name(found, entries_by_profile, query)
+    narrowed = _any_shown(viewer, query, left_out)
     if not found:
         return SearchResults(
             [], [], full_capped=False, signposts_capped=False, first_name_narrowed=narrowed

@@ -194,6 +194,32 @@ def test_nobody_with_a_like_first_name_says_why_the_list_is_empty(personas, clie
     assert 'data-testid="first-name-narrowed"' in response.content.decode()
 
 
+def test_a_hidden_record_left_out_by_the_first_name_is_not_hinted_at(personas, client_for):
+    # Carol's hidden record matches the surname and year but not the first name. Alice may not
+    # know it exists, so her page must not say that anyone was left out; Carol's page says so.
+    hidden = person(
+        personas.carol,
+        given_name="Priya",
+        family_name="Quillfeather",
+        date_of_birth=date(1985, 6, 3),
+    )
+    record_set_visibility(
+        actor=personas.carol,
+        record=hidden,
+        visibility=Visibility.HIDDEN,
+        expected_version=hidden.version,
+        reason="Protected witness (test)",
+    )
+    terms = {"family_name": "Quillfeather", "given_name": "Jon", "dob_year": "1985"}
+    outsider = search(client_for(personas.alice), **terms)
+    assert outsider.context["results"].count == 0
+    assert not outsider.context["results"].first_name_narrowed
+    assert b'data-testid="first-name-narrowed"' not in outsider.content
+    owner = search(client_for(personas.carol), **terms)
+    assert owner.context["results"].first_name_narrowed
+    assert b'data-testid="first-name-narrowed"' in owner.content
+
+
 def test_range_of_years_matches_inclusive(personas, client_for):
     inside = [
         person(personas.alice, family_name="Quillfeather", date_of_birth=date(year, 5, 5))
